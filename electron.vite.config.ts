@@ -1,0 +1,54 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import react from '@vitejs/plugin-react';
+
+// Three bundles, one per runtime. Packages in `dependencies` stay external in main
+// (DuckDB and keytar are native and cannot be bundled); the preload is one CommonJS
+// file because a sandboxed preload can only `require('electron')`.
+export default defineConfig({
+  main: {
+    build: {
+      externalizeDeps: true,
+      rollupOptions: {
+        input: {
+          index: resolve('src/main/index.ts'),
+          cli: resolve('src/main/cli.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      externalizeDeps: false,
+      rollupOptions: {
+        input: { index: resolve('src/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve('src/renderer'),
+    resolve: {
+      alias: {
+        '@shared': resolve('src/shared'),
+        '@renderer': resolve('src/renderer/src'),
+      },
+    },
+    plugins: [
+      react(),
+      {
+        // The dev server injects an inline React refresh preamble that the production
+        // CSP forbids; the CSP stays in every build and is relaxed only under `dev`.
+        name: 'logscope-dev-csp',
+        apply: 'serve',
+        transformIndexHtml: (html: string) => html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, ''),
+      },
+    ],
+    build: {
+      rollupOptions: { input: resolve('src/renderer/index.html') },
+      // Keep fonts and images as files: the CSP allows no data: fonts.
+      assetsInlineLimit: 0,
+      chunkSizeWarningLimit: 4000,
+    },
+  },
+});

@@ -1,0 +1,102 @@
+import { Command, CommanderError, Option } from 'commander';
+import { AppError, toWireError } from '../shared/api/errors';
+import { createTranslator, errorMessage } from '../shared/i18n/format';
+import { appVersion } from './app';
+import { createLogger } from './services/logger';
+import { jsonLine } from './cli/output';
+import type { GlobalOptions } from './cli/session';
+import { registerServeCommand } from './cli/serveCommand';
+import { registerDatasetCommands } from './cli/datasetCommands';
+
+/**
+ * `logscope`: the same services as the app, from a shell or cron. Every command follows
+ * one set of conventions: `--data-dir`, `--json` (one JSON object per line), exit code
+ * 0 on success, 1 when the work failed, 2 for a usage error, errors as one line on
+ * stderr (a stack trace only with `--debug`), and under `--json` also as
+ * `{"error": {"code", "message", …}}` on stdout.
+ */
+export interface CommandContext {
+  globals(): GlobalOptions;
+  out(text: string): void;
+  say(line: string): void;
+  log: ReturnType<typeof createLogger>;
+  signal: AbortSignal;
+  /** Marks the run as failed (exit 1) without stopping it, for per-item failures. */
+  fail(error: unknown, item?: Record<string, unknown>): void;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('logscope');
+  const t = createTranslator('en');
+  const abort = new AbortController();
+  let failed = false;
+  const onSignal = () => abort.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  program
+    .description('Logscope: automated service-log analysis (collect, analyse in DuckDB, see, report).')
+    .version(appVersion)
+    .addOption(new Option('--data-dir <dir>', 'data folder (default: the per-user folder; env LOGSCOPE_DATA_DIR)'))
+    .option('--json', 'print one JSON object per line')
+    .option('--debug', 'print stack traces and debug logs to stderr')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
+
+  const globals = () => program.opts<GlobalOptions>();
+  const log = createLogger({
+    level: argv.includes('--debug') ? 'debug' : 'warn',
+    write: (line) => {
+      if (argv.includes('--debug')) process.stderr.write(line);
+    },
+  });
+  const report = (error: unknown, item?: Record<string, unknown>) => {
+    const wire = toWireError(error);
+    const message = errorMessage(t, wire);
+    process.stderr.write(`logscope: ${message}\n`);
+    if (globals().debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    if (globals().json) process.stdout.write(jsonLine({ ...item, error: { code: wire.code, message, ...wire.params } }));
+  };
+  const context: CommandContext = {
+    globals,
+    out: (text) => process.stdout.write(text),
+    say: (line) => process.stderr.write(`${line}\n`),
+    log,
+    signal: abort.signal,
+    fail(error, item) {
+      failed = true;
+      report(error, item);
+    },
+  };
+
+  registerServeCommand(program, context);
+  registerDatasetCommands(program, context);
+  for (const command of program.commands) command.exitOverride().showHelpAfterError('(run with --help for usage)');
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return failed ? 1 : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+      return 2;
+    }
+    report(error);
+    return error instanceof AppError && error.code === 'cancelled' ? 130 : 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+// Run when executed as the `logscope` command (bin/logscope.js imports this module).
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`logscope: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,26 @@
+import { AppError, type ErrorCode, type ErrorParams } from '../../../shared/api/errors';
+
+/**
+ * Codes this service throws, to be merged into `errorCodes` in src/shared/api/errors.ts
+ * (owned by the lead). Until then `secretError` casts them; once merged the cast is a no-op.
+ *
+ * - keychain_unavailable         { reason }                 no OS keychain reachable (no session bus,
+ *                                                            no Secret Service, native module missing)
+ * - credentials_file_insecure    { path, mode, reason, … }  group/world bits set, or not owned by us
+ * - credentials_file_unreadable  { path, reason }           cannot open/read, not a regular file
+ * - credentials_file_unwritable  { path, reason }           cannot create/replace/remove it
+ * - secret_not_found             { store, account | path }  nothing stored under that reference
+ */
+export const secretErrorCodes = [
+  'keychain_unavailable',
+  'credentials_file_insecure',
+  'credentials_file_unreadable',
+  'credentials_file_unwritable',
+  'secret_not_found',
+] as const;
+
+export type SecretErrorCode = (typeof secretErrorCodes)[number];
+
+export function secretError(code: SecretErrorCode, params: ErrorParams, cause?: unknown): AppError {
+  return new AppError(code as unknown as ErrorCode, params, cause === undefined ? undefined : { cause });
+}

@@ -1,0 +1,82 @@
+import { useState } from 'react';
+import { Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import type { DatasetSummary } from '@shared/api/contract';
+import { useApi } from '../../app/api';
+import { useErrorText } from '../../ui/useErrorText';
+import { datasetsKey } from './useDatasets';
+
+export function RenameDatasetDialog({ dataset, opened, onClose }: { dataset: DatasetSummary; opened: boolean; onClose: () => void }) {
+  const { t } = useTranslation();
+  const api = useApi();
+  const client = useQueryClient();
+  const errorText = useErrorText();
+  const [name, setName] = useState(dataset.name);
+  const rename = useMutation({
+    mutationFn: () => api.call('datasets.rename', { datasetId: dataset.id, name: name.trim() }),
+    onSuccess: async () => {
+      await client.invalidateQueries({ queryKey: datasetsKey });
+      onClose();
+    },
+  });
+  return (
+    <Modal opened={opened} onClose={onClose} title={t('datasets.renameTitle')}>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          rename.mutate();
+        }}
+      >
+        <Stack>
+          <TextInput
+            label={t('datasets.nameLabel')}
+            description={t('datasets.renameHelp')}
+            value={name}
+            onChange={(event) => setName(event.currentTarget.value)}
+            error={rename.error ? errorText(rename.error) : undefined}
+            data-autofocus
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              {t('common.cancel')}
+            </Button>
+            <Button type="submit" loading={rename.isPending}>
+              {t('common.save')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+export function DeleteDatasetDialog({ dataset, opened, onClose }: { dataset: DatasetSummary; opened: boolean; onClose: () => void }) {
+  const { t } = useTranslation();
+  const api = useApi();
+  const client = useQueryClient();
+  const errorText = useErrorText();
+  const remove = useMutation({
+    mutationFn: () => api.call('datasets.delete', { datasetId: dataset.id }),
+    onSuccess: async () => {
+      await client.invalidateQueries({ queryKey: datasetsKey });
+      onClose();
+    },
+  });
+  return (
+    <Modal opened={opened} onClose={onClose} title={t('datasets.deleteTitle')}>
+      <Stack>
+        <Text>{t('datasets.deleteConfirm', { name: dataset.name, count: dataset.rows })}</Text>
+        {remove.error && <Text c="red">{errorText(remove.error)}</Text>}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            {t('common.cancel')}
+          </Button>
+          <Button color="red" loading={remove.isPending} onClick={() => remove.mutate()}>
+            {t('common.delete')}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}

@@ -1,0 +1,59 @@
+import { NavLink, ScrollArea, Stack, Text, Loader, Title } from '@mantine/core';
+import { IconTable } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
+import type { DatasetSummary } from '@shared/api/contract';
+import { formatInstant } from '../../app/time';
+
+export function DatasetList({
+  datasets,
+  loading,
+  selectedId,
+  onSelect,
+  zone,
+}: {
+  datasets: DatasetSummary[];
+  loading: boolean;
+  selectedId: number | null;
+  onSelect: (id: number) => void;
+  zone: string;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Stack gap="xs" h="100%">
+      <Title order={6} c="dimmed" tt="uppercase" px="xs">
+        {t('nav.datasets')}
+      </Title>
+      {loading && <Loader size="sm" mx="xs" />}
+      {!loading && datasets.length === 0 && (
+        <Text c="dimmed" size="sm" px="xs">
+          {t('nav.noDatasets')}
+        </Text>
+      )}
+      <ScrollArea style={{ flex: 1 }}>
+        <nav aria-label={t('nav.datasets')}>
+          {datasets.map((dataset) => (
+            <NavLink
+              key={dataset.id}
+              active={dataset.id === selectedId}
+              onClick={() => onSelect(dataset.id)}
+              leftSection={<IconTable size={16} />}
+              label={dataset.name}
+              description={
+                <>
+                  {t('datasets.rows', { count: dataset.rows })}
+                  {dataset.timeMin && dataset.timeMax && (
+                    <>
+                      <br />
+                      {formatInstant(dataset.timeMin, zone, false).slice(0, 10)} – {formatInstant(dataset.timeMax, zone, false).slice(0, 10)}
+                    </>
+                  )}
+                </>
+              }
+              data-testid={`dataset-${dataset.name}`}
+            />
+          ))}
+        </nav>
+      </ScrollArea>
+    </Stack>
+  );
+}

@@ -1,0 +1,69 @@
+import { useEffect, useState } from 'react';
+import { AppShell, Group, Title, Text, Alert } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { Settings } from '@shared/api/contract';
+import { useApi } from '../../app/api';
+import { effectiveTimeZone } from '../../app/time';
+import { DatasetList } from '../datasets/DatasetList';
+import { DatasetView } from '../datasets/DatasetView';
+import { useDatasets } from '../datasets/useDatasets';
+import { PreferencesMenu } from './PreferencesMenu';
+
+/** The selected dataset lives in the URL hash, so a reload keeps it. */
+function useSelectedDataset(): [number | null, (id: number) => void] {
+  const read = () => {
+    const match = /^#\/datasets\/(\d+)/.exec(location.hash);
+    return match ? Number(match[1]) : null;
+  };
+  const [selected, setSelected] = useState<number | null>(read);
+  useEffect(() => {
+    const onHash = () => setSelected(read());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  return [selected, (id) => (location.hash = `#/datasets/${id}`)];
+}
+
+export function AppLayout({ settings }: { settings: Settings }) {
+  const { t } = useTranslation();
+  const api = useApi();
+  const datasets = useDatasets();
+  const [selected, select] = useSelectedDataset();
+  const [waitingFor, setWaitingFor] = useState<string | null>(null);
+  const zone = effectiveTimeZone(settings.timeZone);
+
+  useEffect(
+    () => api.on('app.status', (status) => setWaitingFor(status.state === 'waiting_for_owner' ? (status.message ?? '') : null)),
+    [api],
+  );
+
+  const list = datasets.data ?? [];
+  const current = list.find((d) => d.id === selected) ?? list[0] ?? null;
+
+  return (
+    <AppShell header={{ height: 52 }} navbar={{ width: 300, breakpoint: 0 }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between">
+          <Group gap="xs" align="baseline">
+            <Title order={3}>{t('app.title')}</Title>
+            <Text c="dimmed" size="sm">
+              {t('app.tagline')}
+            </Text>
+          </Group>
+          <PreferencesMenu zone={zone} />
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs">
+        <DatasetList datasets={list} loading={datasets.isLoading} selectedId={current?.id ?? null} onSelect={select} zone={zone} />
+      </AppShell.Navbar>
+      <AppShell.Main h="100dvh">
+        {waitingFor !== null && (
+          <Alert color="yellow" mb="md">
+            {t('app.waitingForOwner', { pid: waitingFor })}
+          </Alert>
+        )}
+        {current ? <DatasetView key={current.id} dataset={current} zone={zone} /> : <Text c="dimmed">{t('datasets.selectPrompt')}</Text>}
+      </AppShell.Main>
+    </AppShell>
+  );
+}

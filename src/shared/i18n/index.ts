@@ -1,0 +1,27 @@
+import { mergeMessages } from './bilingual';
+import { coreMessages } from './messages/core';
+
+/** Every feature's UI text; a feature adds its `bilingual(...)` part here. */
+const parts = [coreMessages];
+
+export type Messages = typeof coreMessages.en;
+
+export const en = mergeMessages<Messages>(...parts.map((p) => p.en));
+export const ko = mergeMessages<Messages>(...parts.map((p) => p.ko));
+
+export const resources = {
+  en: { translation: en },
+  ko: { translation: ko },
+} as const;
+
+export type LanguageCode = keyof typeof resources;
+export const languages: readonly LanguageCode[] = ['ko', 'en'];
+
+/** `ko-KR` → `ko`; anything not translated falls back to English. */
+export function pickLanguage(preferred: readonly string[]): LanguageCode {
+  for (const tag of preferred) {
+    const base = tag.toLowerCase().split(/[-_]/)[0];
+    if (base === 'ko' || base === 'en') return base;
+  }
+  return 'en';
+}

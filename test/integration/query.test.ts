@@ -1,0 +1,117 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppCore } from '../../src/main/app';
+import { createLocalApi } from '../../src/main/transport/local';
+import type { Api } from '../../src/shared/api/client';
+import { AppError } from '../../src/shared/api/errors';
+import { demoDatasetName } from '../../src/main/services/demo/demo';
+import { openOwnedCore, tempDataDir } from './support/dataDir';
+
+const dataDir = tempDataDir();
+let core: AppCore;
+let api: Api;
+let fifo: string;
+let secretFile: string;
+
+beforeAll(async () => {
+  core = await openOwnedCore(dataDir, { seedDemo: true });
+  api = createLocalApi(core.rpc, core.events);
+  // A named pipe blocks whoever opens it for reading until a writer comes: a refused query
+  // that had bound read_text(fifo) would hang instead of returning.
+  fifo = path.join(dataDir, 'pipe');
+  execFileSync('mkfifo', [fifo]);
+  secretFile = path.join(dataDir, 'secret.csv');
+  fs.writeFileSync(secretFile, 'a,b\n1,2\n');
+});
+afterAll(async () => core?.dispose());
+
+async function refusal(sql: string): Promise<AppError> {
+  const error = await api.call('query.run', { sql }).then(() => null, (e: unknown) => e);
+  expect(error, sql).toBeInstanceOf(AppError);
+  expect((error as AppError).code, sql).toBe('query_refused');
+  return error as AppError;
+}
+
+describe('read-only confinement of queries', () => {
+  it.each([
+    ['DROP TABLE demo_service', 'not_a_query'],
+    ['DELETE FROM demo_service', 'not_a_query'],
+    ['INSERT INTO demo_service SELECT * FROM demo_service', 'not_a_query'],
+    ['CREATE TABLE x AS SELECT 1', 'not_a_query'],
+    ["COPY demo_service TO '/tmp/x.csv'", 'not_a_query'],
+    ["ATTACH '/tmp/other.duckdb' AS other", 'not_a_query'],
+    ['INSTALL httpfs', 'not_a_query'],
+    ['LOAD httpfs', 'not_a_query'],
+    ["SET memory_limit = '1TB'", 'not_a_query'],
+    ['PRAGMA database_list', 'not_a_query'],
+    ['CALL duckdb_settings()', 'not_a_query'],
+    ['SELECT 1; DROP TABLE demo_service', 'not_a_query'],
+    ['SELECT 1; SELECT 2', 'several_statements'],
+    ["SELECT * FROM read_text('/etc/passwd')", 'function_not_allowed'],
+    ["SELECT * FROM read_csv('/etc/passwd')", 'function_not_allowed'],
+    ["SELECT * FROM read_parquet('/tmp/x.parquet')", 'function_not_allowed'],
+    ["SELECT * FROM glob('/etc/*')", 'function_not_allowed'],
+    ["SELECT * FROM query('SELECT 1')", 'function_not_allowed'],
+    ['SELECT * FROM duckdb_settings()', 'function_not_allowed'],
+    ["SELECT * FROM '/etc/passwd'", 'table_not_allowed'],
+    ['SELECT * FROM logscope.settings', 'table_not_allowed'],
+    ['SELECT * FROM logscope.datasets', 'table_not_allowed'],
+    ['SELECT * FROM system.main.duckdb_tables', 'table_not_allowed'],
+    ["SELECT (SELECT count(*) FROM read_text('/etc/passwd')) FROM demo_service", 'function_not_allowed'],
+    ["WITH t AS (SELECT * FROM read_text('/etc/passwd')) SELECT * FROM t", 'function_not_allowed'],
+    ['SELEC 1', 'parse_error'],
+  ])('refuses %s (%s)', async (sql, reason) => {
+    const error = await refusal(sql);
+    expect(error.params.reason).toBe(reason);
+  });
+
+  it('refuses reading a file before anything opens it', async () => {
+    const error = await refusal(`SELECT * FROM read_text('${fifo}')`);
+    expect(error.params.detail).toBe('read_text');
+    await refusal(`SELECT * FROM '${secretFile}'`);
+  });
+
+  it('says where in the statement the refused part is', async () => {
+    const error = await refusal("SELECT * FROM demo_service, read_text('/etc/passwd')");
+    expect(error.params.position).toBe("SELECT * FROM demo_service, ".length);
+  });
+
+  it('runs queries over datasets: CTEs, joins, subqueries, DESCRIBE, range()', async () => {
+    const result = await api.call('query.run', {
+      sql: `WITH errors AS (SELECT * FROM ${demoDatasetName} WHERE status >= 500)
+            SELECT e.level, count(*) AS n, (SELECT count(*) FROM main.${demoDatasetName}) AS total
+            FROM errors e JOIN range(1) r ON true GROUP BY ALL ORDER BY n DESC`,
+    });
+    expect(result.columns.map((c) => c.name)).toEqual(['level', 'n', 'total']);
+    expect(result.rows.length).toBeGreaterThan(0);
+    const described = await api.call('query.run', { sql: `DESCRIBE ${demoDatasetName}` });
+    expect(described.rows.map((r) => r[0])).toContain('latency_ms');
+  });
+
+  it('pages through a materialised result, in order', async () => {
+    const result = await api.call('query.run', { sql: 'SELECT * FROM range(2500) t(i) ORDER BY i DESC', limit: 1000 });
+    expect(result.total).toBe(2500);
+    const page = await api.call('query.page', { resultId: result.resultId, offset: 2000, limit: 1000 });
+    expect(page.rows).toHaveLength(500);
+    expect(page.rows[0]![0]).toBe(499);
+    expect(page.rows.at(-1)![0]).toBe(0);
+  });
+
+  it('reports a failing query with DuckDB message', async () => {
+    const error = await api.call('query.run', { sql: `SELECT no_such_column FROM ${demoDatasetName}` }).then(() => null, (e: unknown) => e);
+    expect((error as AppError).code).toBe('query_failed');
+    expect(String((error as AppError).params.message)).toMatch(/no_such_column/);
+  });
+
+  it('cancels a running query', async () => {
+    const controller = new AbortController();
+    const running = api.call('query.run', { sql: 'SELECT count(*) FROM range(100000000000) a' }, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 100);
+    const error = await running.then(() => null, (e: unknown) => e);
+    expect((error as AppError).code).toBe('cancelled');
+    const after = await api.call('query.run', { sql: 'SELECT 42' });
+    expect(after.rows[0]![0]).toBe(42);
+  });
+});

@@ -1,0 +1,19 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll } from 'vitest';
+import { openAppCore, type AppCore } from '../../../src/main/app';
+
+/** A fresh data folder per test file, removed afterwards. */
+export function tempDataDir(prefix = 'logscope-test-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** The composition root as the app builds it, owning `dataDir`. */
+export async function openOwnedCore(dataDir: string, options: { seedDemo?: boolean } = {}): Promise<AppCore> {
+  const core = await openAppCore({ dataDir, ownerKind: 'serve', seedDemo: options.seedDemo ?? false, memoryLimit: '1GB' });
+  if ('served' in core) throw new Error('expected to own the data folder');
+  return core;
+}
