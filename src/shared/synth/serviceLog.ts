@@ -3,9 +3,9 @@
  *
  * One seed and one set of options give the same records, and so the same bytes, on every
  * platform: all randomness comes from a seeded xoshiro128** stream, never `Math.random` or
- * the clock. The few transcendental functions used (log, exp, expm1, cos, sin) are V8's own
- * fdlibm ports, so Node gives the same results on every OS; another JS engine may differ in
- * the last bit of a double, which can move a rounded millisecond once in a long while.
+ * the clock. The transcendental functions used (log, exp, expm1, pow) are V8's own fdlibm
+ * ports, so Node gives the same results on every OS; another JS engine may differ in the last
+ * bit of a double, which could move a rounded millisecond once in a long while.
  *
  * The shape is chosen so that every later chart has something to show: a daily and weekly
  * rhythm in Asia/Seoul time, Zipf-skewed endpoints, ids in paths to fold, error bursts with
@@ -1297,7 +1297,8 @@ class ServiceLogIterator implements IterableIterator<ServiceLogRecord> {
     if (incident !== null) latency *= isHit ? incident.hitLatencyFactor : incident.spillLatencyFactor;
     if (rng.float() < 0.002) latency *= 5 + rng.float() * 35;
     if (status === 504) {
-      latency = (isHit ? downstream.timeoutMs : GATEWAY_TIMEOUT_MS) + endpoint.medianMs * rng.float();
+      // The request waited for its downstream's timeout, as the message will say.
+      latency = downstream.timeoutMs + endpoint.medianMs * rng.float();
     } else if (status === 502 || status === 503) {
       latency *= 0.3; // refused connections fail fast
     } else if (status >= 400) {
@@ -1418,6 +1419,7 @@ export function formatCsvLine(r: ServiceLogRecord): string {
 }
 
 /** Quotes, backslashes, control characters and surrogates (lone ones must become \u escapes). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const JSON_SPECIAL = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 function jsonString(value: string): string {
