@@ -13,6 +13,7 @@ import { dataFolderLayout, type DataFolderLayout } from './services/dataFolder/p
 import { acquireDataFolder, type Acquired } from './services/dataFolder/ownership';
 import { removeOwnerRecord, writeOwnerRecord, type OwnerRecord } from './services/dataFolder/ownerRecord';
 import { seedDemoDataset } from './services/demo/demo';
+import { createImportHandlers, createImportService, type DiskSpace, type ImportService } from './services/importer/importer';
 import { createRpcServer, type Handlers, type RpcServer } from './transport/rpc';
 
 export const appVersion = '0.1.0';
@@ -28,6 +29,8 @@ export interface AppCoreOptions {
   seedDemo?: boolean;
   onWaiting?: (holder: OwnerRecord) => void;
   signal?: AbortSignal;
+  /** Free-space probe for imports (tests inject numbers). */
+  diskSpace?: DiskSpace;
 }
 
 export interface AppCore {
@@ -35,6 +38,7 @@ export interface AppCore {
   db: Db;
   events: EventBus;
   rpc: RpcServer;
+  imports: ImportService;
   info(): Promise<AppInfo>;
   /** Writes the discovery record, so commands find this owner (with a port when it serves). */
   publish(server: { port: number; token: string } | null): Promise<void>;
@@ -85,9 +89,21 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
   const settings = createSettingsService({ db });
   const datasets = createDatasetService({ db, events, clock });
   const query = createQueryService({ db });
+  await fs.mkdir(layout.uploadsDir, { recursive: true, mode: 0o700 });
+  const imports = createImportService({
+    db,
+    events,
+    clock,
+    log,
+    tempDir: layout.tempDir,
+    uploadsDir: layout.uploadsDir,
+    dataDir: layout.dataDir,
+    defaultZone: async () => (await settings.get()).timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+    diskSpace: options.diskSpace,
+  });
 
   let demoDatasetId: number | null = null;
-  if (options.seedDemo) demoDatasetId = await seedDemoDataset({ db, settings, clock, tempDir: layout.tempDir, log });
+  if (options.seedDemo) demoDatasetId = await seedDemoDataset({ db, settings, imports, tempDir: layout.tempDir, log });
 
   const info = async (): Promise<AppInfo> => ({
     version: appVersion,
@@ -99,6 +115,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
     demoDatasetId,
   });
 
+  // Each feature adds its handlers here: `...createXHandlers({ … })`.
   const handlers: Handlers = {
     'app.info': () => info(),
     'app.ping': async () => ({ pid: process.pid, ownerKind: options.ownerKind }),
@@ -110,6 +127,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
     'datasets.delete': (input) => datasets.remove(input),
     'query.run': (input, { signal }) => query.run(input, signal),
     'query.page': (input, { signal }) => query.page(input, signal),
+    ...createImportHandlers(imports),
   };
   const rpc = createRpcServer({ handlers, log });
 
@@ -119,6 +137,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
     db,
     events,
     rpc,
+    imports,
     info,
     async publish(server) {
       await writeOwnerRecord(layout.ownerRecord, {

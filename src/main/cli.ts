@@ -7,6 +7,7 @@ import { jsonLine } from './cli/output';
 import type { GlobalOptions } from './cli/session';
 import { registerServeCommand } from './cli/serveCommand';
 import { registerDatasetCommands } from './cli/datasetCommands';
+import { registerImportCommands } from './cli/importCommands';
 
 /**
  * `logscope`: the same services as the app, from a shell or cron. Every command follows
@@ -72,6 +73,7 @@ export async function main(argv: string[]): Promise<number> {
 
   registerServeCommand(program, context);
   registerDatasetCommands(program, context);
+  registerImportCommands(program, context);
   for (const command of program.commands) command.exitOverride().showHelpAfterError('(run with --help for usage)');
 
   try {

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { EventName, MethodName } from './names';
 import { coreEvents, coreMethods } from './contract/core';
+import { importEvents, importMethods } from './contract/imports';
 
 /**
  * The one contract between the renderer (or a `logscope` command acting as a client)
@@ -10,8 +11,8 @@ import { coreEvents, coreMethods } from './contract/core';
  * validated at the server boundary. A new method also goes into `names.ts`.
  */
 export const contract = {
-  methods: { ...coreMethods },
-  events: { ...coreEvents },
+  methods: { ...coreMethods, ...importMethods },
+  events: { ...coreEvents, ...importEvents },
 } as const;
 
 type Contract = typeof contract;

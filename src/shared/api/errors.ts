@@ -19,6 +19,27 @@ export const errorCodes = [
   'data_dir_in_use',
   'data_dir_owned',
   'owner_unreachable',
+  // files and imports
+  'file_not_found',
+  'file_is_directory',
+  'file_unreadable',
+  'file_empty',
+  'file_binary',
+  'file_header_only',
+  'file_vanished',
+  'format_not_recognised',
+  'time_column_not_found',
+  'timezone_invalid',
+  'disk_space_low',
+  'import_failed',
+  'source_not_found',
+  'upload_not_found',
+  // secrets
+  'keychain_unavailable',
+  'credentials_file_insecure',
+  'credentials_file_unreadable',
+  'credentials_file_unwritable',
+  'secret_not_found',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

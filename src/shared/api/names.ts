@@ -14,9 +14,14 @@ export const methodNames = [
   'datasets.delete',
   'query.run',
   'query.page',
+  'import.preview',
+  'import.run',
+  'sources.list',
+  'sources.remove',
+  'rejects.page',
 ] as const;
 
-export const eventNames = ['datasets.changed', 'app.status'] as const;
+export const eventNames = ['datasets.changed', 'app.status', 'import.progress'] as const;
 
 export type MethodName = (typeof methodNames)[number];
 export type EventName = (typeof eventNames)[number];

@@ -10,8 +10,11 @@ export function bilingual<const T extends object>(en: T, ko: Widen<T>): { en: Wi
 
 export type { Widen };
 
-/** Merges features' text two levels deep, so each may add its own `errors.*`. */
-export function mergeMessages<T extends Record<string, Record<string, unknown>>>(...parts: Partial<T>[]): T {
+/**
+ * Merges features' text two levels deep, so each may add its own `errors.*`. The parts are
+ * loosely typed here; `T` (the intersection of the parts' types) is what callers see.
+ */
+export function mergeMessages<T>(...parts: object[]): T {
   const merged: Record<string, Record<string, unknown>> = {};
   for (const part of parts) {
     for (const [key, value] of Object.entries(part)) merged[key] = { ...merged[key], ...(value as Record<string, unknown>) };

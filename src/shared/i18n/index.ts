@@ -1,10 +1,11 @@
 import { mergeMessages } from './bilingual';
 import { coreMessages } from './messages/core';
+import { importMessages } from './messages/imports';
 
 /** Every feature's UI text; a feature adds its `bilingual(...)` part here. */
-const parts = [coreMessages];
+const parts = [coreMessages, importMessages];
 
-export type Messages = typeof coreMessages.en;
+export type Messages = typeof coreMessages.en & typeof importMessages.en;
 
 export const en = mergeMessages<Messages>(...parts.map((p) => p.en));
 export const ko = mergeMessages<Messages>(...parts.map((p) => p.ko));

@@ -33,6 +33,55 @@ export const migrations: readonly Migration[] = [
       `CREATE TABLE logscope.settings (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`,
     ],
   },
+  {
+    version: 2,
+    description: 'source files, rejected lines, and their read-only views',
+    statements: [
+      `CREATE SEQUENCE logscope.source_ids START 1`,
+      // One row per imported file (or archive member). The content hash is unique: the
+      // same content is never imported twice, into any dataset.
+      `CREATE TABLE logscope.source_files (
+         id INTEGER PRIMARY KEY DEFAULT nextval('logscope.source_ids'),
+         dataset_id INTEGER NOT NULL,
+         file_name VARCHAR NOT NULL,
+         path VARCHAR,
+         size_bytes BIGINT NOT NULL,
+         content_hash VARCHAR NOT NULL UNIQUE,
+         format VARCHAR NOT NULL,
+         encoding VARCHAR NOT NULL,
+         time_zone VARCHAR,
+         time_column VARCHAR,
+         lines BIGINT NOT NULL,
+         rows BIGINT NOT NULL,
+         rejected BIGINT NOT NULL,
+         skipped BIGINT NOT NULL,
+         time_unparsed BIGINT NOT NULL,
+         ends_with_newline BOOLEAN NOT NULL,
+         grown_from INTEGER,
+         read_from_byte BIGINT NOT NULL,
+         first_line BIGINT NOT NULL,
+         origin VARCHAR NOT NULL,
+         origin_detail VARCHAR,
+         imported_at TIMESTAMP NOT NULL
+       )`,
+      `CREATE TABLE logscope.rejected_lines (
+         source_id INTEGER NOT NULL,
+         dataset_id INTEGER NOT NULL,
+         line BIGINT,
+         reason VARCHAR NOT NULL,
+         raw VARCHAR
+       )`,
+      `CREATE VIEW logscope.sources AS
+         SELECT s.id AS source_id, d.name AS dataset, s.file_name, s.size_bytes, s.content_hash, s.format, s.encoding,
+                s.time_zone, s.lines, s.rows, s.rejected, s.skipped, s.origin, s.origin_detail, s.imported_at
+         FROM logscope.source_files s JOIN logscope.datasets d ON d.id = s.dataset_id`,
+      `CREATE VIEW logscope.rejects AS
+         SELECT r.source_id, d.name AS dataset, s.file_name, r.line, r.reason, r.raw
+         FROM logscope.rejected_lines r
+         JOIN logscope.source_files s ON s.id = r.source_id
+         JOIN logscope.datasets d ON d.id = r.dataset_id`,
+    ],
+  },
 ];
 
 export async function migrate(connection: DbConnection, now: Date): Promise<{ from: number; to: number }> {

@@ -15,13 +15,15 @@ export interface DbConnection {
   run(sql: string, params?: SqlParams, signal?: AbortSignal): Promise<void>;
   /** Runs `work` inside BEGIN … COMMIT on this connection; anything thrown rolls back. */
   transaction<T>(work: (tx: DbStatements) => Promise<T>, signal?: AbortSignal): Promise<T>;
+  /** How far the running statement is, 0–100 (-1 when DuckDB cannot tell). */
+  progress(): number;
   dispose(): void;
 }
 
 export type DbStatements = Pick<DbConnection, 'all' | 'run'>;
 
 /** The kinds of work that each get their own connection, so one cannot stall another. */
-export type ConnectionKind = 'catalog' | 'rows' | 'query' | 'dashboard' | 'import' | 'mining';
+export type ConnectionKind = 'catalog' | 'rows' | 'query' | 'dashboard' | 'detect' | 'import' | 'mining';
 
 export interface Db {
   readonly file: string;
@@ -78,7 +80,14 @@ export async function openDatabase(options: DbOptions): Promise<Db> {
   versionConnection.closeSync();
 
   const connect = async () => {
-    const connection = wrapConnection(await instance.connect());
+    const raw = await instance.connect();
+    // Instants are stored as UTC TIMESTAMPs; casts from TIMESTAMPTZ must not shift them
+    // into the computer's zone.
+    await raw.run(`SET TimeZone = 'UTC'`);
+    // Progress is read by imports for their progress bar; nothing is printed.
+    await raw.run(`SET enable_progress_bar = true`);
+    await raw.run(`SET enable_progress_bar_print = false`);
+    const connection = wrapConnection(raw);
     owned.add(connection);
     const dispose = connection.dispose;
     connection.dispose = () => {
@@ -165,6 +174,9 @@ function wrapConnection(connection: DuckDBConnection): DbConnection {
           throw error;
         }
       }, signal);
+    },
+    progress() {
+      return disposed ? -1 : connection.progress.percentage;
     },
     dispose() {
       if (disposed) return;

@@ -8,7 +8,7 @@ import { listDatasetRecords } from '../catalog/datasets';
 import { catalogSchema } from '../catalog/migrations';
 
 /** Views in Logscope's schema that queries may read (each issue that adds one lists it here). */
-export const queryableViews = new Set<string>();
+export const queryableViews = new Set<string>(['sources', 'rejects']);
 
 /** Results kept for paging; older ones are dropped. */
 const keptResults = 8;

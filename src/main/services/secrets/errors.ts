@@ -1,8 +1,7 @@
 import { AppError, type ErrorCode, type ErrorParams } from '../../../shared/api/errors';
 
 /**
- * Codes this service throws, to be merged into `errorCodes` in src/shared/api/errors.ts
- * (owned by the lead). Until then `secretError` casts them; once merged the cast is a no-op.
+ * Codes this service throws (all listed in `errorCodes`):
  *
  * - keychain_unavailable         { reason }                 no OS keychain reachable (no session bus,
  *                                                            no Secret Service, native module missing)
@@ -19,8 +18,8 @@ export const secretErrorCodes = [
   'secret_not_found',
 ] as const;
 
-export type SecretErrorCode = (typeof secretErrorCodes)[number];
+export type SecretErrorCode = (typeof secretErrorCodes)[number] & ErrorCode;
 
 export function secretError(code: SecretErrorCode, params: ErrorParams, cause?: unknown): AppError {
-  return new AppError(code as unknown as ErrorCode, params, cause === undefined ? undefined : { cause });
+  return new AppError(code, params, cause === undefined ? undefined : { cause });
 }

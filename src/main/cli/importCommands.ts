@@ -1,0 +1,181 @@
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Option, type Command } from 'commander';
+import { AppError } from '../../shared/api/errors';
+import { importFormats, type FilePreview, type ImportOptions, type ImportResult } from '../../shared/api/contract/imports';
+import type { Api } from '../../shared/api/client';
+import type { CommandContext } from '../cli';
+import { withApi } from './session';
+import { jsonLine } from './output';
+import { createProgressLine } from './progress';
+
+interface ImportFlags {
+  dataset?: string;
+  format?: ImportOptions['format'];
+  delimiter?: string;
+  header?: boolean;
+  timeColumn?: string;
+  timeFormat?: string;
+  tz?: string;
+}
+
+/** The `--json` keys scripts rely on, for one imported (or previewed) file. */
+export function importJson(result: ImportResult) {
+  return {
+    file: result.file,
+    dataset: result.dataset,
+    source_id: result.sourceId,
+    format: result.format,
+    encoding: result.encoding,
+    columns: result.columns,
+    time_column: result.timeColumn,
+    level_column: result.levelColumn,
+    tz: result.timeZone,
+    lines: result.lines,
+    rows: result.rows,
+    rejected: result.rejected,
+    skipped: result.skipped,
+    time_unparsed: result.timeUnparsed,
+    duplicate: result.duplicate,
+    grown_from: result.grownFrom ? { source_id: result.grownFrom.sourceId, from_line: result.grownFrom.fromLine } : null,
+    time_min: result.timeMin,
+    time_max: result.timeMax,
+    elapsed_ms: result.elapsedMs,
+  };
+}
+
+export function detectJson(file: string, preview: FilePreview) {
+  return {
+    file,
+    dataset: preview.dataset.name,
+    dataset_exists: preview.dataset.exists,
+    format: preview.format,
+    encoding: preview.encoding,
+    delimiter: preview.delimiter,
+    header: preview.header,
+    columns: preview.columns.map((c) => ({ name: c.name, type: c.type })),
+    time_column: preview.timeColumn,
+    time_format: preview.timeFormat,
+    level_column: null,
+    tz: preview.timeZone,
+    lines: null,
+    rows: preview.estimatedRows,
+    rejected: preview.sampleRejected,
+    skipped: null,
+    duplicate: preview.maybeDuplicateOf !== null,
+    time_min: null,
+    time_max: null,
+    schema_changes: preview.schemaChanges,
+    renamed_columns: preview.renamedColumns,
+    sample_rows: preview.sampleRows,
+  };
+}
+
+function optionsFrom(flags: ImportFlags, datasets: { id: number; name: string }[]): ImportOptions {
+  if (flags.tz) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: flags.tz });
+    } catch {
+      throw new AppError('timezone_invalid', { zone: flags.tz });
+    }
+  }
+  const existing = flags.dataset ? datasets.find((d) => d.name.toLowerCase() === flags.dataset!.toLowerCase()) : undefined;
+  return {
+    ...(flags.format ? { format: flags.format } : {}),
+    ...(flags.delimiter ? { delimiter: flags.delimiter === '\\t' ? '\t' : flags.delimiter } : {}),
+    ...(flags.header !== undefined ? { header: flags.header } : {}),
+    ...(flags.timeColumn ? { timeColumn: flags.timeColumn } : {}),
+    ...(flags.timeFormat ? { timeFormat: flags.timeFormat } : {}),
+    ...(flags.tz ? { timeZone: flags.tz } : {}),
+    ...(flags.dataset ? { dataset: existing ? { kind: 'existing' as const, datasetId: existing.id } : { kind: 'new' as const, name: flags.dataset } } : {}),
+  };
+}
+
+const addImportOptions = (command: Command) =>
+  command
+    .option('--dataset <name>', 'the dataset to import into (created if it does not exist; default: from the file name)')
+    .addOption(new Option('--format <format>', 'force the format instead of detecting it').choices([...importFormats]))
+    .option('--delimiter <char>', 'CSV delimiter (e.g. ";" or "\\t")')
+    .option('--header', 'the first line is a header')
+    .option('--no-header', 'the file has no header line')
+    .option('--time-column <column>', 'the column that holds the time')
+    .option('--time-format <format>', 'iso, epoch_s, epoch_ms, epoch_us, or a strptime pattern such as "%d/%m/%Y %H:%M:%S"')
+    .option('--tz <zone>', 'time zone of times written without an offset (default: this computer\'s)');
+
+export function registerImportCommands(program: Command, context: CommandContext) {
+  addImportOptions(
+    program
+      .command('import')
+      .description('import log files into datasets (one transaction per file; a file already imported is skipped)')
+      .argument('<files...>', 'files to import'),
+  )
+    .addHelpText('after', '\nExamples:\n  $ npx logscope import access-2024-03-01.csv access-2024-03-02.csv --json\n  $ npx logscope import app.jsonl --dataset app --tz Asia/Seoul')
+    .action(async (files: string[], flags: ImportFlags) => {
+      const globals = context.globals();
+      await withApi({ ...globals, log: context.log, say: context.say, signal: context.signal }, async (api) => {
+        const options = optionsFrom(flags, await api.call('datasets.list', {}));
+        const jobId = randomUUID();
+        const progress = createProgressLine(process.stderr);
+        const stop = api.on('import.progress', (p) => {
+          if (p.jobId === jobId) progress.update(p);
+        });
+        let results;
+        try {
+          results = await api.call(
+            'import.run',
+            { jobId, origin: 'command', files: files.map((file) => ({ file: { path: path.resolve(file) }, options })) },
+            { signal: context.signal },
+          );
+        } finally {
+          stop();
+          progress.done();
+        }
+        for (const item of results) {
+          if (!item.ok) {
+            context.fail(new AppError(item.error.code as never, item.error.params as never), { file: item.file });
+            continue;
+          }
+          const r = item.result;
+          if (globals.json) context.out(jsonLine(importJson(r)));
+          else if (r.duplicate) context.out(`${r.file}: already imported into ${r.dataset}; nothing imported\n`);
+          else
+            context.out(
+              `${r.file} → ${r.dataset}: ${r.rows.toLocaleString('en-US')} rows` +
+                `${r.rejected ? `, ${r.rejected.toLocaleString('en-US')} rejected` : ''}` +
+                `${r.grownFrom ? ` (new lines from line ${r.grownFrom.fromLine})` : ''} in ${(r.elapsedMs / 1000).toFixed(1)} s\n`,
+            );
+        }
+      });
+    });
+
+  addImportOptions(
+    program
+      .command('detect')
+      .description('show what Logscope recognises in a file, without importing it')
+      .argument('<file>', 'the file to look at'),
+  )
+    .addHelpText('after', '\nExample:\n  $ npx logscope detect access.log --json')
+    .action(async (file: string, flags: ImportFlags) => {
+      const globals = context.globals();
+      await withApi({ ...globals, log: context.log, say: context.say, signal: context.signal }, async (api: Api) => {
+        const options = optionsFrom(flags, await api.call('datasets.list', {}));
+        const [item] = await api.call('import.preview', { files: [{ path: path.resolve(file) }], options: [options] }, { signal: context.signal });
+        if (!item) return;
+        if (!item.ok) throw new AppError(item.error.code as never, item.error.params as never);
+        const preview = item.preview;
+        if (globals.json) {
+          context.out(jsonLine(detectJson(file, preview)));
+          return;
+        }
+        context.out(
+          [
+            `${file}: ${preview.format}${preview.delimiter ? ` (delimiter ${JSON.stringify(preview.delimiter)})` : ''}, ${preview.encoding}`,
+            `dataset: ${preview.dataset.name}${preview.dataset.exists ? ' (append)' : ' (new)'}`,
+            `time: ${preview.timeColumn ?? 'none'}${preview.timeColumn ? ` (${preview.timeFormat}${preview.timeZone ? `, read in ${preview.timeZone}` : ''})` : ''}`,
+            `columns: ${preview.columns.map((c) => `${c.name} ${c.type}`).join(', ')}`,
+            `about ${preview.estimatedRows.toLocaleString('en-US')} rows; ${preview.sampleRejected} of the sample's lines would be rejected`,
+          ].join('\n') + '\n',
+        );
+      });
+    });
+}

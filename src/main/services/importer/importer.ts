@@ -1,0 +1,776 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
+import type { Db, DbConnection, DbStatements } from '../db/database';
+import { toCell } from '../db/cells';
+import type { EventBus } from '../events';
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
+import { AppError, toWireError } from '../../../shared/api/errors';
+import type { ParsedInput } from '../../../shared/api/contract';
+import type {
+  DatasetTarget,
+  FilePreview,
+  ImportItemResult,
+  ImportOptions,
+  ImportOrigin,
+  ImportResult,
+  PreviewItem,
+  SourceSummary,
+} from '../../../shared/api/contract/imports';
+import { datasetNameFromFileName, datasetNameKey, datasetNameProblem } from '../../../shared/datasetNames';
+import {
+  createDatasetSql,
+  insertSql,
+  lineColumn,
+  lineShifts,
+  schemaChanges,
+  schemaChangeSql,
+  sourceColumn,
+} from '../../../shared/imports/plan';
+import { quoteIdent } from '../../../shared/sql/quote';
+import type { Handlers } from '../../transport/rpc';
+import { timeCarriesOffset } from '../../../shared/detect/time';
+import { datasetTable, findDatasetByName, getDatasetRecord, insertDatasetRecord, refreshDatasetStats } from '../catalog/datasets';
+import { detectSample, firstLine, sampleBytes, sampleOf, type Detection } from './detect';
+import { readHead, scanFile, type FileScan } from './fileScan';
+import { jsonLinesFallbackSql } from './jsonLinesFallback';
+
+export interface DiskSpace {
+  /** Bytes available to this user on the file system holding `dir`. */
+  free(dir: string): Promise<number>;
+}
+
+export const systemDiskSpace: DiskSpace = {
+  async free(dir) {
+    const stats = await fs.promises.statfs(dir);
+    return stats.bavail * stats.bsize;
+  },
+};
+
+/** DuckDB stores a file in about its size or less; keep that much plus a margin free. */
+export function bytesNeededFor(fileSize: number): number {
+  return Math.ceil(fileSize * 1.1) + 64 * 1024 * 1024;
+}
+
+export interface ImportDeps {
+  db: Db;
+  events: EventBus;
+  clock: Clock;
+  log: Logger;
+  tempDir: string;
+  uploadsDir: string;
+  dataDir: string;
+  /** The zone for times without an offset when the user names none. */
+  defaultZone: () => Promise<string>;
+  diskSpace?: DiskSpace;
+}
+
+export interface ImportFileRequest {
+  path: string;
+  /** The name the file is known by (an upload's or attachment's name; default the path's base name). */
+  name?: string;
+  options?: ImportOptions;
+  origin: ImportOrigin;
+  originDetail?: Record<string, unknown> | null;
+  /** Year and other context for detection (later formats); not used by CSV/JSON. */
+  lastModified?: number | null;
+  signal?: AbortSignal;
+  onProgress?: (progress: { phase: 'reading' | 'importing' | 'finishing'; bytesDone: number; bytesTotal: number; rows: number }) => void;
+}
+
+interface SourceRow {
+  id: number;
+  datasetId: number;
+  sizeBytes: number;
+  contentHash: string;
+  lines: number;
+  firstLine: number;
+  endsWithNewline: boolean;
+}
+
+/**
+ * Loading files into datasets. Each file is one transaction: its rows, its rejected
+ * lines and its catalogue entry are committed together or not at all (cancel, a crash or
+ * `kill -9` leave either the whole file or nothing). Content is identified by its hash,
+ * so the same file is never imported twice; a file that grew since it was imported
+ * brings only its new lines.
+ */
+export function createImportService(deps: ImportDeps) {
+  const { db, events, clock, log } = deps;
+  const diskSpace = deps.diskSpace ?? systemDiskSpace;
+
+  /** Checks a path the way a user needs to hear about it, before any work starts. */
+  async function statFile(file: string, name: string): Promise<fs.Stats> {
+    let stats: fs.Stats;
+    try {
+      stats = await fs.promises.stat(file);
+    } catch (error) {
+      throw fileError(error, name);
+    }
+    if (stats.isDirectory()) throw new AppError('file_is_directory', { file: name });
+    if (stats.size === 0) throw new AppError('file_empty', { file: name });
+    try {
+      await fs.promises.access(file, fs.constants.R_OK);
+    } catch (error) {
+      throw fileError(error, name);
+    }
+    return stats;
+  }
+
+  async function detectFile(file: string, name: string, options: ImportOptions, signal?: AbortSignal): Promise<Detection> {
+    const size = (await statFile(file, name)).size;
+    let head: Buffer;
+    try {
+      head = await readHead(file, sampleBytes);
+    } catch (error) {
+      throw fileError(error, name);
+    }
+    const connection = await db.connection('detect');
+    const zone = options.timeZone ?? (await deps.defaultZone());
+    return detectSample(connection, { bytes: sampleOf(head, size <= sampleBytes), tempDir: deps.tempDir, fileName: name }, { ...options, timeZone: zone }, signal);
+  }
+
+  async function targetFor(name: string, options: ImportOptions, catalog: DbStatements) {
+    const target: DatasetTarget = options.dataset ?? { kind: 'new', name: datasetNameFromFileName(name) ?? (await nextDatasetName(catalog)) };
+    if (target.kind === 'existing') {
+      const record = await getDatasetRecord(catalog, target.datasetId);
+      return { name: record.name, datasetId: record.id as number | null, exists: true };
+    }
+    const problem = datasetNameProblem(target.name);
+    if (problem) throw new AppError(problem, { name: target.name });
+    const existing = await findDatasetByName(catalog, target.name);
+    return { name: existing?.name ?? target.name, datasetId: existing?.id ?? null, exists: Boolean(existing) };
+  }
+
+  async function existingColumns(dataset: string): Promise<{ name: string; type: string }[]> {
+    const catalog = await db.connection('catalog');
+    const { rows } = await catalog.all(
+      `SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = $table ORDER BY column_index`,
+      { table: dataset },
+    );
+    return rows.map((r) => ({ name: String(r[0]), type: String(r[1]) }));
+  }
+
+  async function previewOne(detection: Detection, file: { name: string; size: number }, options: ImportOptions): Promise<FilePreview> {
+    const catalog = await db.connection('catalog');
+    const target = await targetFor(file.name, options, catalog);
+    const changes = target.exists ? schemaChanges(await existingColumns(target.name), detection.columns) : { added: [], missing: [], widened: [] };
+    const { rows } = await catalog.all(
+      `SELECT s.id, d.name FROM logscope.source_files s JOIN logscope.datasets d ON d.id = s.dataset_id
+       WHERE s.file_name = $name AND s.size_bytes = $size ORDER BY s.id DESC LIMIT 1`,
+      { name: file.name, size: file.size },
+    );
+    const zone = options.timeZone ?? (await deps.defaultZone());
+    const time = detection.time;
+    const preview: FilePreview = {
+      file,
+      format: detection.format,
+      encoding: detection.encoding,
+      delimiter: detection.delimiter,
+      header: detection.header,
+      quote: detection.quote,
+      columns: detection.columns.map((c) => ({ name: c.name, type: c.type, sourceName: c.path.join('.') })),
+      timeColumn: time?.column ?? null,
+      timeKind: time?.kind ?? null,
+      timeFormat: time?.pattern ?? (time?.kind.startsWith('epoch') ? time.kind : time ? 'iso' : null),
+      timeZone: time && !timeCarriesOffset(time) ? zone : null,
+      sampleRows: detection.sampleRows,
+      sampleRejected: detection.sampleRejected,
+      sampleTimeUnparsed: detection.sampleTimeUnparsed,
+      estimatedRows: Math.round(detection.sampleRecords * Math.max(1, file.size / Math.min(file.size, sampleBytes))) || detection.sampleRecords,
+      dataset: target,
+      schemaChanges: { added: changes.added.map((c) => c.name), missing: changes.missing, widened: changes.widened },
+      renamedColumns: detection.renamed,
+      maybeDuplicateOf: rows[0] ? { sourceId: Number(rows[0][0]), dataset: String(rows[0][1]) } : null,
+      options: {
+        format: detection.format,
+        ...(detection.delimiter ? { delimiter: detection.delimiter } : {}),
+        ...(detection.header !== null ? { header: detection.header } : {}),
+        ...(detection.quote !== null ? { quote: detection.quote } : {}),
+        timeColumn: time?.column ?? null,
+        ...(time ? { timeFormat: time.pattern ?? (time.kind.startsWith('epoch') ? time.kind : 'iso') } : {}),
+        timeZone: zone,
+        dataset: target.exists ? { kind: 'existing', datasetId: target.datasetId! } : { kind: 'new', name: target.name },
+      },
+    };
+    return preview;
+  }
+
+  async function preview(input: ParsedInput<'import.preview'>, signal: AbortSignal): Promise<PreviewItem[]> {
+    const items: PreviewItem[] = [];
+    for (const [index, ref] of input.files.entries()) {
+      const options = input.options[index] ?? {};
+      const name = 'path' in ref ? path.basename(ref.path) : ref.name;
+      try {
+        if ('headBase64' in ref) {
+          const head = Buffer.from(ref.headBase64, 'base64');
+          if (ref.size === 0) throw new AppError('file_empty', { file: ref.name });
+          const zone = options.timeZone ?? (await deps.defaultZone());
+          const detection = await detectSample(
+            await db.connection('detect'),
+            { bytes: sampleOf(head, head.length >= ref.size), tempDir: deps.tempDir, fileName: ref.name },
+            { ...options, timeZone: zone },
+            signal,
+          );
+          items.push({ ok: true, preview: await previewOne(detection, { name: ref.name, size: ref.size }, options) });
+        } else {
+          const file = resolveRef(ref);
+          const detection = await detectFile(file, name, options, signal);
+          const size = (await fs.promises.stat(file)).size;
+          items.push({ ok: true, preview: await previewOne(detection, { name, size }, options) });
+        }
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'cancelled') throw error;
+        items.push({ ok: false, file: name, error: toWireError(error) });
+      }
+    }
+    return items;
+  }
+
+  function resolveRef(ref: { path: string } | { uploadId: string; name: string }): string {
+    if ('path' in ref) return path.resolve(ref.path);
+    return path.join(deps.uploadsDir, ref.uploadId);
+  }
+
+  /** The latest import of a file of this name that this one may have grown from. */
+  async function growthCandidate(name: string, size: number): Promise<SourceRow | null> {
+    const catalog = await db.connection('catalog');
+    const { rows } = await catalog.all(
+      `SELECT id, dataset_id, size_bytes, content_hash, lines, first_line, ends_with_newline FROM logscope.source_files
+       WHERE file_name = $name AND read_from_byte = 0 AND size_bytes < $size ORDER BY id DESC LIMIT 1`,
+      { name, size },
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      id: Number(row[0]),
+      datasetId: Number(row[1]),
+      sizeBytes: Number(row[2]),
+      contentHash: String(row[3]),
+      lines: Number(row[4]),
+      firstLine: Number(row[5]),
+      endsWithNewline: Boolean(row[6]),
+    };
+  }
+
+  /** Imports one file; the building block of `import.run`, mail collection and the demo. */
+  async function importFile(request: ImportFileRequest): Promise<ImportResult> {
+    const started = performance.now();
+    const name = request.name ?? path.basename(request.path);
+    const options = request.options ?? {};
+    const signal = request.signal;
+    const stats = await statFile(request.path, name);
+    const free = await diskSpace.free(deps.dataDir);
+    if (free < bytesNeededFor(stats.size)) {
+      throw new AppError('disk_space_low', { file: name, needed: bytesNeededFor(stats.size), free });
+    }
+
+    // Only a file whose earlier import was a whole file ending at a line break can be a
+    // grown log: its new lines start exactly where the earlier content ended.
+    const candidate = await growthCandidate(name, stats.size);
+    const grownCandidate = candidate?.endsWithNewline ? candidate : null;
+    let scan: FileScan;
+    try {
+      scan = await scanFile(request.path, {
+        prefixBytes: grownCandidate?.sizeBytes ?? null,
+        signal,
+        onBytes: (bytes) => request.onProgress?.({ phase: 'reading', bytesDone: bytes, bytesTotal: stats.size, rows: 0 }),
+      });
+    } catch (error) {
+      throw fileError(error, name, true);
+    }
+
+    const catalog = await db.connection('catalog');
+    const duplicate = await catalog.all(
+      `SELECT s.id, d.name, d.id FROM logscope.source_files s JOIN logscope.datasets d ON d.id = s.dataset_id WHERE s.content_hash = $hash`,
+      { hash: scan.hash },
+    );
+    if (duplicate.rows[0]) {
+      const [, datasetName, datasetId] = duplicate.rows[0];
+      const dataset = await getDatasetRecord(catalog, Number(datasetId));
+      return {
+        ...emptyResult(name, started),
+        dataset: String(datasetName),
+        datasetId: Number(datasetId),
+        duplicate: true,
+        lines: scan.lines,
+        timeColumn: dataset.timeColumn,
+      };
+    }
+
+    const grown = grownCandidate && scan.prefixHash === grownCandidate.contentHash ? grownCandidate : null;
+    const temporary: string[] = [];
+    try {
+      let readPath = request.path;
+      let detectionOptions = options;
+      // The first line this import reads, in the file's own numbering.
+      let startLine = 1;
+      if (grown) {
+        const growthDataset = await getDatasetRecord(catalog, grown.datasetId);
+        detectionOptions = { ...options, dataset: { kind: 'existing', datasetId: growthDataset.id } };
+        startLine = grown.firstLine + grown.lines;
+      }
+      let detection = await detectFile(request.path, name, detectionOptions, signal);
+      if (grown) {
+        readPath = path.join(deps.tempDir, `grown-${randomUUID()}`);
+        temporary.push(readPath);
+        await writeTail(request.path, readPath, grown.sizeBytes, detection);
+        detection = { ...detection };
+      }
+      if (!grown && detection.headerLines > 0 && scan.lines - scan.blankLineCount <= detection.headerLines) {
+        throw new AppError('file_header_only', { file: name });
+      }
+      const zone = options.timeZone ?? (await deps.defaultZone());
+      const lines = scan.lines - (startLine - 1);
+      const blankLines = scan.blankLines.filter((line) => line >= startLine);
+      const blankCount = grown ? blankLines.length : scan.blankLineCount;
+      const result = await importInTransaction({
+        name,
+        request,
+        readPath,
+        detection,
+        options: detectionOptions,
+        zone,
+        scan,
+        lines,
+        startLine,
+        blankLines,
+        blankCount,
+        grownFrom: grown,
+        stats,
+      });
+      events.emit('datasets.changed', { reason: 'imported', datasetId: result.datasetId });
+      return { ...result, elapsedMs: Math.round(performance.now() - started) };
+    } finally {
+      for (const file of temporary) await fs.promises.rm(file, { force: true });
+    }
+  }
+
+  async function importInTransaction(job: {
+    name: string;
+    request: ImportFileRequest;
+    readPath: string;
+    detection: Detection;
+    options: ImportOptions;
+    zone: string;
+    scan: FileScan;
+    lines: number;
+    startLine: number;
+    blankLines: number[];
+    blankCount: number;
+    grownFrom: SourceRow | null;
+    stats: fs.Stats;
+  }): Promise<ImportResult> {
+    const { detection, request, name } = job;
+    const connection = await db.connect();
+    const rejectsTable = `_ls_rejects_${randomUUID().replaceAll('-', '')}`;
+    const progress = startProgressPolling(connection, job.stats.size, request);
+    try {
+      const attempt = (mode: 'reader' | 'lines') =>
+        connection.transaction(async (tx) => {
+          const catalog = tx;
+          const target = await targetFor(name, job.options, catalog);
+          const now = clock.now();
+          let datasetId = target.datasetId;
+          if (!target.exists) {
+            await tx.run(createDatasetSql(target.name, detection.columns));
+            datasetId = await insertDatasetRecord(tx, { name: target.name, timeColumn: detection.time?.column ?? null, now });
+          } else {
+            for (const statement of schemaChangeSql(target.name, schemaChanges(await columnsIn(tx, target.name), detection.columns))) {
+              await tx.run(statement);
+            }
+            const record = await getDatasetRecord(tx, datasetId!);
+            if (!record.timeColumn && detection.time) {
+              await tx.run(`UPDATE logscope.datasets SET time_column = $column WHERE id = $id`, { column: detection.time.column, id: datasetId });
+            }
+          }
+          const sourceRows = await tx.all(
+            `INSERT INTO logscope.source_files (dataset_id, file_name, path, size_bytes, content_hash, format, encoding, time_zone, time_column,
+               lines, rows, rejected, skipped, time_unparsed, ends_with_newline, grown_from, read_from_byte, first_line, origin, origin_detail, imported_at)
+             VALUES ($datasetId, $name, $path, $size, $hash, $format, $encoding, $zone, $timeColumn, $lines, 0, 0, 0, 0, $endsWithNewline,
+               $grownFrom, $readFrom, $firstLine, $origin, $originDetail, $now::TIMESTAMP) RETURNING id`,
+            {
+              datasetId: datasetId!,
+              name,
+              path: request.origin === 'upload' || request.origin === 'mail' ? null : request.path,
+              size: job.scan.size,
+              hash: job.scan.hash,
+              format: detection.format,
+              encoding: detection.encoding,
+              zone: detection.time && !timeCarriesOffset(detection.time) ? job.zone : null,
+              timeColumn: detection.time?.column ?? null,
+              lines: job.lines,
+              endsWithNewline: job.scan.endsWithNewline,
+              grownFrom: job.grownFrom?.id ?? null,
+              readFrom: job.grownFrom?.sizeBytes ?? 0,
+              firstLine: job.startLine,
+              origin: request.origin,
+              originDetail: request.originDetail ? JSON.stringify(request.originDetail) : null,
+              now: now.toISOString(),
+            },
+          );
+          const sourceId = Number(sourceRows.rows[0]?.[0]);
+          // Lines of the file before its first record: a header (and lines skipped before it).
+          const headerLines = job.grownFrom ? 0 : detection.headerLines;
+          // In a grown file's tail a header is repeated for the reader: its line does not count.
+          const readerHeaderLines = detection.headerLines;
+          const firstRecordLine = job.startLine + headerLines;
+          let inserted: number;
+          let rejectLines: number[] = [];
+          if (mode === 'reader') {
+            const sql = insertSql({
+              dataset: target.name,
+              reader: detection.reader,
+              columns: detection.columns,
+              zone: job.zone,
+              rejectsTable: detection.reader.kind === 'csv' ? rejectsTable : null,
+            });
+            const counted = await tx.all(sql, { path: job.readPath, sourceId, firstRecordLine });
+            inserted = Number(counted.rows[0]?.[0] ?? 0);
+            if (detection.reader.kind === 'csv') {
+              // DuckDB numbers reject lines in the file it read; map them to the file's own lines.
+              const offset = job.startLine - 1 - (job.grownFrom ? readerHeaderLines : 0);
+              const rejected = await tx.all(
+                `SELECT line + $offset, string_agg(DISTINCT error_type || ': ' || error_message, '; '), any_value(csv_line)
+                 FROM temp.${quoteIdent(rejectsTable)} GROUP BY line ORDER BY line`,
+                { offset },
+              );
+              rejectLines = rejected.rows.map((r) => Number(r[0]));
+              for (const row of rejected.rows) {
+                await tx.run(
+                  `INSERT INTO logscope.rejected_lines VALUES ($sourceId, $datasetId, $line, $reason, $raw)`,
+                  { sourceId, datasetId: datasetId!, line: Number(row[0]), reason: String(row[1]), raw: row[2] === null ? null : String(row[2]) },
+                );
+              }
+            } else if (inserted + job.blankCount !== job.lines) {
+              // read_json read something it did not turn into a row: take the careful path.
+              throw new JsonLinesNeedFallback();
+            }
+            const shifts = lineShifts(firstRecordLine, [...job.blankLines, ...rejectLines]);
+            if (shifts.length) await applyLineShifts(tx, target.name, sourceId, shifts);
+          } else {
+            const fallback = jsonLinesFallbackSql({ dataset: target.name, columns: detection.columns, zone: job.zone });
+            const counted = await tx.all(fallback.insert, { path: job.readPath, sourceId, firstLine: job.startLine });
+            inserted = Number(counted.rows[0]?.[0] ?? 0);
+            await tx.run(fallback.rejects, { path: job.readPath, sourceId, datasetId: datasetId!, firstLine: job.startLine });
+            const rejected = await tx.all(`SELECT count(*) FROM logscope.rejected_lines WHERE source_id = $sourceId`, { sourceId });
+            rejectLines = new Array(Number(rejected.rows[0]?.[0] ?? 0));
+          }
+          const timeColumn = detection.time?.column ?? null;
+          const unparsed = timeColumn
+            ? Number(
+                (
+                  await tx.all(
+                    `SELECT count(*) FROM ${datasetTable(target.name)} WHERE ${quoteIdent(sourceColumn)} = $sourceId AND ${quoteIdent(timeColumn)} IS NULL`,
+                    { sourceId },
+                  )
+                ).rows[0]?.[0] ?? 0,
+              )
+            : 0;
+          const skipped = headerLines + job.blankCount;
+          await tx.run(
+            `UPDATE logscope.source_files SET rows = $rows, rejected = $rejected, skipped = $skipped, time_unparsed = $unparsed WHERE id = $id`,
+            { id: sourceId, rows: inserted, rejected: rejectLines.length, skipped, unparsed },
+          );
+          const record = await getDatasetRecord(tx, datasetId!);
+          await refreshDatasetStats(tx, record, now);
+          const range = timeColumn
+            ? (
+                await tx.all(
+                  `SELECT min(${quoteIdent(timeColumn)}), max(${quoteIdent(timeColumn)}) FROM ${datasetTable(target.name)} WHERE ${quoteIdent(sourceColumn)} = $sourceId`,
+                  { sourceId },
+                )
+              ).rows[0]
+            : null;
+          progress.phase('finishing', inserted);
+          const columns = await columnsIn(tx, target.name);
+          return {
+            file: name,
+            sourceId,
+            dataset: target.name,
+            datasetId: datasetId!,
+            format: detection.format,
+            encoding: detection.encoding,
+            columns: columns.filter((c) => c.name !== sourceColumn && c.name !== lineColumn),
+            timeColumn: record.timeColumn,
+            levelColumn: levelColumnOf(columns),
+            timeZone: detection.time && !timeCarriesOffset(detection.time) ? job.zone : null,
+            lines: job.lines,
+            rows: inserted,
+            rejected: rejectLines.length,
+            skipped,
+            timeUnparsed: unparsed,
+            duplicate: false,
+            grownFrom: job.grownFrom ? { sourceId: job.grownFrom.id, fromLine: job.startLine } : null,
+            timeMin: range ? (toCell(range[0]) as string | null) : null,
+            timeMax: range ? (toCell(range[1]) as string | null) : null,
+            elapsedMs: 0,
+          } satisfies ImportResult;
+        }, request.signal);
+
+      try {
+        return await attempt('reader');
+      } catch (error) {
+        if (detection.reader.kind === 'jsonl' && (error instanceof JsonLinesNeedFallback || isJsonReadError(error))) {
+          log.info('JSON lines need the line-by-line path', { file: name, reason: firstLine(error) });
+          return await attempt('lines');
+        }
+        throw error;
+      }
+    } catch (error) {
+      throw importError(error, name);
+    } finally {
+      progress.stop();
+      await connection.run(`DROP TABLE IF EXISTS temp.${quoteIdent(rejectsTable)}`).catch(() => undefined);
+      await connection.run(`DROP TABLE IF EXISTS temp.${quoteIdent(`${rejectsTable}_scan`)}`).catch(() => undefined);
+      connection.dispose();
+    }
+  }
+
+  async function run(input: ParsedInput<'import.run'>, signal: AbortSignal): Promise<ImportItemResult[]> {
+    const results: ImportItemResult[] = [];
+    for (const [index, item] of input.files.entries()) {
+      const name = 'path' in item.file ? path.basename(item.file.path) : item.file.name;
+      const emit = (phase: 'reading' | 'importing' | 'finishing' | 'done', bytesDone: number, bytesTotal: number, rows: number, since: number) =>
+        events.emit('import.progress', {
+          jobId: input.jobId,
+          fileIndex: index,
+          fileCount: input.files.length,
+          file: name,
+          phase,
+          bytesDone,
+          bytesTotal,
+          rows,
+          rowsPerSecond: rows / Math.max(0.001, (performance.now() - since) / 1000),
+        });
+      const since = performance.now();
+      try {
+        if (signal.aborted) throw new AppError('cancelled');
+        const result = await importFile({
+          path: resolveRef(item.file),
+          name,
+          options: item.options,
+          origin: 'uploadId' in item.file ? 'upload' : input.origin,
+          signal,
+          onProgress: (p) => emit(p.phase, p.bytesDone, p.bytesTotal, p.rows, since),
+        });
+        emit('done', result.lines, result.lines, result.rows, since);
+        results.push({ ok: true, result });
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'cancelled') throw error;
+        log.warn('import failed', { file: name, error });
+        results.push({ ok: false, file: name, error: toWireError(error) });
+      } finally {
+        if ('uploadId' in item.file) await fs.promises.rm(resolveRef(item.file), { force: true });
+      }
+    }
+    return results;
+  }
+
+  async function listSources(datasetId: number): Promise<SourceSummary[]> {
+    const catalog = await db.connection('catalog');
+    const { rows } = await catalog.all(
+      `SELECT id, dataset_id, file_name, size_bytes, content_hash, format, encoding, time_zone, lines, rows, rejected, skipped,
+              origin, origin_detail, imported_at
+       FROM logscope.source_files WHERE dataset_id = $datasetId ORDER BY id`,
+      { datasetId },
+    );
+    return rows.map((r) => ({
+      id: Number(r[0]),
+      datasetId: Number(r[1]),
+      fileName: String(r[2]),
+      sizeBytes: Number(r[3]),
+      contentHash: String(r[4]),
+      format: String(r[5]),
+      encoding: String(r[6]),
+      timeZone: r[7] === null ? null : String(r[7]),
+      lines: Number(r[8]),
+      rows: Number(r[9]),
+      rejected: Number(r[10]),
+      skipped: Number(r[11]),
+      origin: String(r[12]) as ImportOrigin,
+      originDetail: r[13] === null ? null : (JSON.parse(String(r[13])) as Record<string, unknown>),
+      importedAt: toCell(r[14]) as string,
+    }));
+  }
+
+  /** Takes a file's rows (and its rejected lines) out of its dataset again. */
+  async function removeSource(sourceId: number): Promise<{ rowsRemoved: number }> {
+    const catalog = await db.connection('catalog');
+    const found = await catalog.all(`SELECT dataset_id FROM logscope.source_files WHERE id = $sourceId`, { sourceId });
+    if (!found.rows[0]) throw new AppError('source_not_found', { id: sourceId });
+    const datasetId = Number(found.rows[0][0]);
+    const removed = await catalog.transaction(async (tx) => {
+      const record = await getDatasetRecord(tx, datasetId);
+      const deleted = await tx.all(`DELETE FROM ${datasetTable(record.name)} WHERE ${quoteIdent(sourceColumn)} = $sourceId`, { sourceId });
+      await tx.run(`DELETE FROM logscope.rejected_lines WHERE source_id = $sourceId`, { sourceId });
+      await tx.run(`DELETE FROM logscope.source_files WHERE id = $sourceId`, { sourceId });
+      await refreshDatasetStats(tx, record, clock.now());
+      return Number(deleted.rows[0]?.[0] ?? 0);
+    });
+    events.emit('datasets.changed', { reason: 'imported', datasetId });
+    return { rowsRemoved: removed };
+  }
+
+  async function rejectsPage(input: ParsedInput<'rejects.page'>) {
+    const catalog = await db.connection('catalog');
+    const { rows } = await catalog.all(
+      `SELECT r.source_id, s.file_name, r.line, r.reason, r.raw FROM logscope.rejected_lines r
+       JOIN logscope.source_files s ON s.id = r.source_id WHERE r.dataset_id = $datasetId
+       ORDER BY r.source_id, r.line LIMIT $limit OFFSET $offset`,
+      { datasetId: input.datasetId, limit: input.limit, offset: input.offset },
+    );
+    const total = await catalog.all(`SELECT count(*) FROM logscope.rejected_lines WHERE dataset_id = $datasetId`, { datasetId: input.datasetId });
+    return {
+      rows: rows.map((r) => ({
+        sourceId: Number(r[0]),
+        fileName: String(r[1]),
+        line: r[2] === null ? null : Number(r[2]),
+        reason: String(r[3]),
+        raw: r[4] === null ? null : String(r[4]),
+      })),
+      total: Number(total.rows[0]?.[0] ?? 0),
+    };
+  }
+
+  async function nextDatasetName(catalog: DbStatements): Promise<string> {
+    const { rows } = await catalog.all(`SELECT name_key FROM logscope.datasets WHERE name_key LIKE 'dataset\\_%' ESCAPE '\\'`);
+    const taken = new Set(rows.map((r) => String(r[0])));
+    let n = 1;
+    while (taken.has(datasetNameKey(`dataset_${n}`))) n++;
+    return `dataset_${n}`;
+  }
+
+  return { preview, run, importFile, listSources, removeSource, rejectsPage, detectFile };
+}
+
+export type ImportService = ReturnType<typeof createImportService>;
+
+class JsonLinesNeedFallback extends Error {
+  constructor() {
+    super('read_json did not account for every line');
+  }
+}
+
+function isJsonReadError(error: unknown): boolean {
+  return /malformed json|json|could not convert|conversion error/i.test(firstLine(error));
+}
+
+async function columnsIn(tx: DbStatements, dataset: string): Promise<{ name: string; type: string }[]> {
+  const { rows } = await tx.all(
+    `SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = $table ORDER BY column_index`,
+    { table: dataset },
+  );
+  return rows.map((r) => ({ name: String(r[0]), type: String(r[1]) }));
+}
+
+/** A column that holds log levels, for the command's `level_column` (the dashboard has its own roles). */
+function levelColumnOf(columns: { name: string; type: string }[]): string | null {
+  const found = columns.find((c) => c.type === 'VARCHAR' && /^(level|severity|loglevel|log_level|lvl|priority|레벨|로그레벨|수준)$/i.test(c.name));
+  return found?.name ?? null;
+}
+
+/** Moves the line numbers of rows after blank and rejected lines down to their real lines. */
+async function applyLineShifts(tx: DbStatements, dataset: string, sourceId: number, shifts: { fromRecord: number; shift: number }[]) {
+  const table = datasetTable(dataset);
+  const line = quoteIdent(lineColumn);
+  const values = shifts.map((s) => `(${s.fromRecord}, ${s.shift})`).join(', ');
+  // An ASOF join finds, for every row, the last threshold at or before its record number.
+  await tx.run(
+    `UPDATE ${table} SET ${line} = ${table}.${line} + m.shift
+     FROM (SELECT r.rowid AS rid, s.shift FROM ${table} r ASOF JOIN (VALUES ${values}) s(from_record, shift)
+           ON r.${line} >= s.from_record WHERE r.${quoteIdent(sourceColumn)} = $sourceId) m
+     WHERE ${table}.rowid = m.rid`,
+    { sourceId },
+  );
+}
+
+/** A grown file's new bytes, behind the header line its reader needs. */
+async function writeTail(source: string, target: string, fromByte: number, detection: Detection): Promise<void> {
+  const out = fs.createWriteStream(target);
+  if (detection.reader.kind === 'csv' && detection.headerLines > 0) {
+    const head = await readHead(source, sampleBytes);
+    let end = 0;
+    for (let i = 0; i < detection.headerLines; i++) end = head.indexOf(10, end) + 1;
+    out.write(head.subarray(0, end));
+  }
+  await pipeline(fs.createReadStream(source, { start: fromByte }), out);
+}
+
+function startProgressPolling(connection: DbConnection, bytesTotal: number, request: ImportFileRequest) {
+  let phase: 'importing' | 'finishing' = 'importing';
+  let rows = 0;
+  const timer = setInterval(() => {
+    const percentage = connection.progress();
+    if (percentage < 0 || phase !== 'importing') return;
+    request.onProgress?.({ phase, bytesDone: Math.round((bytesTotal * percentage) / 100), bytesTotal, rows });
+  }, 250);
+  timer.unref();
+  return {
+    phase(next: 'finishing', insertedRows: number) {
+      phase = next;
+      rows = insertedRows;
+      request.onProgress?.({ phase, bytesDone: bytesTotal, bytesTotal, rows });
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
+function emptyResult(file: string, started: number): ImportResult {
+  return {
+    file,
+    sourceId: null,
+    dataset: null,
+    datasetId: null,
+    format: 'csv',
+    encoding: 'utf-8',
+    columns: [],
+    timeColumn: null,
+    levelColumn: null,
+    timeZone: null,
+    lines: 0,
+    rows: 0,
+    rejected: 0,
+    skipped: 0,
+    timeUnparsed: 0,
+    duplicate: false,
+    grownFrom: null,
+    timeMin: null,
+    timeMax: null,
+    elapsedMs: Math.round(performance.now() - started),
+  };
+}
+
+/** File-system errors as the user's words. */
+function fileError(error: unknown, file: string, duringRead = false): AppError {
+  if (error instanceof AppError) return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new AppError(duringRead ? 'file_vanished' : 'file_not_found', { file }, { cause: error });
+  if (code === 'EACCES' || code === 'EPERM') return new AppError('file_unreadable', { file, reason: code }, { cause: error });
+  if (code === 'EISDIR') return new AppError('file_is_directory', { file }, { cause: error });
+  return new AppError('file_unreadable', { file, reason: firstLine(error) }, { cause: error });
+}
+
+function importError(error: unknown, file: string): AppError {
+  if (error instanceof AppError) return error;
+  const message = firstLine(error);
+  if (/no such file|cannot open file|could not open/i.test(message)) return new AppError('file_vanished', { file }, { cause: error });
+  return new AppError('import_failed', { file, detail: message }, { cause: error });
+}
+
+
+
+/** The contract's import methods, bound to the service. */
+export function createImportHandlers(
+  imports: ImportService,
+): Pick<Handlers, 'import.preview' | 'import.run' | 'sources.list' | 'sources.remove' | 'rejects.page'> {
+  return {
+    'import.preview': (input, { signal }) => imports.preview(input, signal),
+    'import.run': (input, { signal }) => imports.run(input, signal),
+    'sources.list': (input) => imports.listSources(input.datasetId),
+    'sources.remove': (input) => imports.removeSource(input.sourceId),
+    'rejects.page': (input) => imports.rejectsPage(input),
+  };
+}

@@ -1,0 +1,190 @@
+import { z } from 'zod';
+import { Cell, ColumnInfo, DatasetId, IsoInstant, method } from '../schemas';
+
+/**
+ * Loading files: a preview of what Logscope recognised (format, columns, time and zone,
+ * first rows, unreadable lines), the user's corrections, and the import itself —
+ * atomic, deduplicated by content, with every line accounted for.
+ */
+
+export const importFormats = ['csv', 'tsv', 'jsonl'] as const;
+export const ImportFormat = z.enum(importFormats);
+export type ImportFormat = z.infer<typeof ImportFormat>;
+
+export const TimeKind = z.enum(['instant', 'local', 'mixed', 'epoch_s', 'epoch_ms', 'epoch_us', 'pattern']);
+
+/** Where a file comes from: a path the main process reads, or an upload from browser mode. */
+export const FileRef = z.union([
+  z.object({ path: z.string().min(1) }).strict(),
+  z.object({ uploadId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/), name: z.string().min(1).max(1024) }).strict(),
+]);
+export type FileRef = z.infer<typeof FileRef>;
+
+/** The first bytes of a file the browser holds (File.slice), for a preview before uploading. */
+export const FileHead = z
+  .object({
+    name: z.string().min(1).max(1024),
+    size: z.number().int().min(0),
+    lastModified: z.number().nullable().default(null),
+    headBase64: z.string().max(4 * 1024 * 1024),
+  })
+  .strict();
+
+export const DatasetTarget = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('new'), name: z.string().min(1).max(128) }).strict(),
+  z.object({ kind: z.literal('existing'), datasetId: DatasetId }).strict(),
+]);
+export type DatasetTarget = z.infer<typeof DatasetTarget>;
+
+/** What the user may correct in the preview; anything left out is detected. */
+export const ImportOptions = z
+  .object({
+    format: ImportFormat.optional(),
+    delimiter: z.string().min(1).max(4).optional(),
+    header: z.boolean().optional(),
+    quote: z.string().max(1).optional(),
+    /** A column name, or null for "no time column". */
+    timeColumn: z.string().nullable().optional(),
+    /** `iso`, `epoch_s`, `epoch_ms`, `epoch_us`, or a strptime pattern such as `%d/%m/%Y %H:%M:%S`. */
+    timeFormat: z.string().min(1).max(100).optional(),
+    /** The zone of times written without an offset (IANA name). */
+    timeZone: z.string().min(1).max(64).optional(),
+    dataset: DatasetTarget.optional(),
+  })
+  .strict();
+export type ImportOptions = z.infer<typeof ImportOptions>;
+
+export const ColumnChange = z.object({ name: z.string(), from: z.string(), to: z.string() });
+
+export const FilePreview = z.object({
+  file: z.object({ name: z.string(), size: z.number() }),
+  format: ImportFormat,
+  encoding: z.string(),
+  delimiter: z.string().nullable(),
+  header: z.boolean().nullable(),
+  quote: z.string().nullable(),
+  columns: z.array(ColumnInfo.extend({ sourceName: z.string() })),
+  timeColumn: z.string().nullable(),
+  timeKind: TimeKind.nullable(),
+  timeFormat: z.string().nullable(),
+  /** The zone used for times without an offset; null when every time carries one. */
+  timeZone: z.string().nullable(),
+  sampleRows: z.array(z.array(Cell)),
+  sampleRejected: z.number().int(),
+  sampleTimeUnparsed: z.number().int(),
+  estimatedRows: z.number().int(),
+  dataset: z.object({ name: z.string(), datasetId: DatasetId.nullable(), exists: z.boolean() }),
+  schemaChanges: z.object({ added: z.array(z.string()), missing: z.array(z.string()), widened: z.array(ColumnChange) }),
+  renamedColumns: z.array(z.object({ from: z.string(), to: z.string() })),
+  /** Likely already imported (same name and size); the import checks the content. */
+  maybeDuplicateOf: z.object({ sourceId: z.number().int(), dataset: z.string() }).nullable(),
+  options: ImportOptions,
+});
+export type FilePreview = z.infer<typeof FilePreview>;
+
+export const PreviewItem = z.union([
+  z.object({ ok: z.literal(true), preview: FilePreview }),
+  z.object({ ok: z.literal(false), file: z.string(), error: z.object({ code: z.string(), params: z.record(z.string(), z.unknown()) }) }),
+]);
+export type PreviewItem = z.infer<typeof PreviewItem>;
+
+export const ImportOrigin = z.enum(['dropped', 'command', 'mail', 'upload', 'demo']);
+export type ImportOrigin = z.infer<typeof ImportOrigin>;
+
+export const ImportResult = z.object({
+  file: z.string(),
+  sourceId: z.number().int().nullable(),
+  dataset: z.string().nullable(),
+  datasetId: DatasetId.nullable(),
+  format: ImportFormat,
+  encoding: z.string(),
+  columns: z.array(ColumnInfo),
+  timeColumn: z.string().nullable(),
+  levelColumn: z.string().nullable(),
+  timeZone: z.string().nullable(),
+  lines: z.number().int(),
+  rows: z.number().int(),
+  rejected: z.number().int(),
+  skipped: z.number().int(),
+  timeUnparsed: z.number().int(),
+  duplicate: z.boolean(),
+  /** Set when only the lines added since an earlier import of the same file were read. */
+  grownFrom: z.object({ sourceId: z.number().int(), fromLine: z.number().int() }).nullable(),
+  timeMin: IsoInstant.nullable(),
+  timeMax: IsoInstant.nullable(),
+  elapsedMs: z.number(),
+});
+export type ImportResult = z.infer<typeof ImportResult>;
+
+export const ImportItemResult = z.union([
+  z.object({ ok: z.literal(true), result: ImportResult }),
+  z.object({ ok: z.literal(false), file: z.string(), error: z.object({ code: z.string(), params: z.record(z.string(), z.unknown()) }) }),
+]);
+export type ImportItemResult = z.infer<typeof ImportItemResult>;
+
+export const SourceSummary = z.object({
+  id: z.number().int(),
+  datasetId: DatasetId,
+  fileName: z.string(),
+  sizeBytes: z.number(),
+  contentHash: z.string(),
+  format: z.string(),
+  encoding: z.string(),
+  timeZone: z.string().nullable(),
+  lines: z.number(),
+  rows: z.number(),
+  rejected: z.number(),
+  skipped: z.number(),
+  origin: ImportOrigin,
+  originDetail: z.record(z.string(), z.unknown()).nullable(),
+  importedAt: IsoInstant,
+});
+export type SourceSummary = z.infer<typeof SourceSummary>;
+
+export const importMethods = {
+  'import.preview': method(
+    z
+      .object({
+        files: z.array(z.union([FileRef, FileHead])).min(1).max(100),
+        options: z.array(ImportOptions).default([]),
+      })
+      .strict(),
+    z.array(PreviewItem),
+  ),
+  'import.run': method(
+    z
+      .object({
+        /** Chosen by the caller, so it can match progress events to this call. */
+        jobId: z.string().min(1).max(64),
+        files: z.array(z.object({ file: FileRef, options: ImportOptions.default({}) }).strict()).min(1).max(1000),
+        origin: ImportOrigin.default('dropped'),
+      })
+      .strict(),
+    z.array(ImportItemResult),
+  ),
+  'sources.list': method(z.object({ datasetId: DatasetId }).strict(), z.array(SourceSummary)),
+  'sources.remove': method(z.object({ sourceId: z.number().int().positive() }).strict(), z.object({ rowsRemoved: z.number() })),
+  'rejects.page': method(
+    z
+      .object({ datasetId: DatasetId, offset: z.number().int().min(0), limit: z.number().int().min(1).max(1000) })
+      .strict(),
+    z.object({
+      rows: z.array(z.object({ sourceId: z.number(), fileName: z.string(), line: z.number().nullable(), reason: z.string(), raw: z.string().nullable() })),
+      total: z.number(),
+    }),
+  ),
+} as const;
+
+export const importEvents = {
+  'import.progress': z.object({
+    jobId: z.string(),
+    fileIndex: z.number().int(),
+    fileCount: z.number().int(),
+    file: z.string(),
+    phase: z.enum(['reading', 'importing', 'finishing', 'done']),
+    bytesDone: z.number(),
+    bytesTotal: z.number(),
+    rows: z.number(),
+    rowsPerSecond: z.number(),
+  }),
+} as const;
