@@ -90,6 +90,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
   const datasets = createDatasetService({ db, events, clock });
   const query = createQueryService({ db });
   await fs.mkdir(layout.uploadsDir, { recursive: true, mode: 0o700 });
+  await removeStaleUploads(layout.uploadsDir, clock.now());
   const imports = createImportService({
     db,
     events,
@@ -154,6 +155,15 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
       db.dispose();
     },
   };
+}
+
+/** Uploads are imported right away; one left for a day was abandoned (a closed tab). */
+async function removeStaleUploads(dir: string, now: Date): Promise<void> {
+  for (const name of await fs.readdir(dir)) {
+    const file = `${dir}/${name}`;
+    const stats = await fs.stat(file).catch(() => null);
+    if (stats && now.getTime() - stats.mtimeMs > 24 * 3600 * 1000) await fs.rm(file, { force: true });
+  }
 }
 
 export function isServed(core: Awaited<ReturnType<typeof openAppCore>>): core is { served: Extract<Acquired, { kind: 'served' }>['record'] } {

@@ -1,4 +1,4 @@
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { cancelChannel, eventChannelPrefix, eventNames, methodNames, type EventName, type MethodName } from '../shared/api/names';
 import type { LogscopeBridge } from '../shared/api/bridge';
 import type { CallOutcome } from '../shared/api/outcome';
@@ -22,6 +22,10 @@ const bridge: LogscopeBridge = {
     const wrapped = (_event: IpcRendererEvent, payload: unknown) => listener(payload);
     ipcRenderer.on(channel, wrapped);
     return () => ipcRenderer.off(channel, wrapped);
+  },
+  // Files are never copied through IPC: the main process reads them from their path.
+  pathForFile(file: unknown): string {
+    return webUtils.getPathForFile(file as File);
   },
 };
 

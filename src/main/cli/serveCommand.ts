@@ -34,7 +34,14 @@ export function registerServeCommand(program: Command, context: CommandContext) 
       });
       if (isServed(core)) throw new AppError('data_dir_owned', { pid: core.served.pid, kind: core.served.kind, port: core.served.port });
       try {
-        const server = await startLoopbackServer({ rpc: core.rpc, events: core.events, log: context.log, rendererDir, port: options.port });
+        const server = await startLoopbackServer({
+          rpc: core.rpc,
+          events: core.events,
+          log: context.log,
+          rendererDir,
+          uploadsDir: core.layout.uploadsDir,
+          port: options.port,
+        });
         await core.publish({ port: server.port, token: server.token });
         if (globals.json) context.out(jsonLine({ url: server.url, port: server.port, data_dir: core.layout.dataDir, pid: process.pid }));
         else context.out(`Logscope is serving ${core.layout.dataDir}\nOpen: ${server.url}\nPress Ctrl+C to stop.\n`);

@@ -9,6 +9,7 @@ import { contentSecurityPolicy, headerOnlyPolicy } from '../../shared/csp';
 import type { EventBus } from '../services/events';
 import type { Logger } from '../services/logger';
 import type { RpcServer } from './rpc';
+import { createUploadRoute } from './upload';
 
 export interface LoopbackServer {
   port: number;
@@ -26,8 +27,8 @@ export interface LoopbackOptions {
   rendererDir: string | null;
   port?: number;
   token?: string;
-  /** Extra HTTP routes (file uploads), called after authentication. */
-  routes?: (request: http.IncomingMessage, response: http.ServerResponse) => boolean;
+  /** Where browser-mode uploads go (`POST /upload`); null accepts none. */
+  uploadsDir?: string | null;
 }
 
 export const newToken = (): string => randomBytes(32).toString('base64url');
@@ -41,6 +42,7 @@ export const newToken = (): string => randomBytes(32).toString('base64url');
  */
 export async function startLoopbackServer(options: LoopbackOptions): Promise<LoopbackServer> {
   const token = options.token ?? newToken();
+  const upload = options.uploadsDir ? createUploadRoute(options.uploadsDir) : null;
   const server = http.createServer();
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
   await new Promise<void>((resolve, reject) => {
@@ -87,7 +89,7 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
       response.end(status === 401 ? 'Open the address printed by `logscope serve`; it carries the access token.\n' : 'Forbidden\n');
       return;
     }
-    if (options.routes?.(request, response)) return;
+    if (upload?.(request, response)) return;
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405).end();
       return;

@@ -22,7 +22,7 @@ export async function startBrowserMode(dataDir: string): Promise<{ core: AppCore
   if (!fs.existsSync(path.join(rendererDir, 'index.html'))) throw new Error('build the renderer first (npm test does)');
   const core = await openAppCore({ dataDir, ownerKind: 'serve', seedDemo: true, memoryLimit: '2GB' });
   if ('served' in core) throw new Error('data folder is served elsewhere');
-  const server = await startLoopbackServer({ rpc: core.rpc, events: core.events, log: silentLogger, rendererDir });
+  const server = await startLoopbackServer({ rpc: core.rpc, events: core.events, log: silentLogger, rendererDir, uploadsDir: core.layout.uploadsDir });
   await core.publish({ port: server.port, token: server.token });
   return {
     core,

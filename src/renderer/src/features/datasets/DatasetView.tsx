@@ -6,6 +6,7 @@ import type { DatasetSummary } from '@shared/api/contract';
 import { formatInstant } from '../../app/time';
 import { RowTable } from './RowTable';
 import { RenameDatasetDialog, DeleteDatasetDialog } from './DatasetDialogs';
+import { RejectsPanel, SourcesPanel } from '../imports/SourcesPanel';
 
 export function DatasetView({ dataset, zone }: { dataset: DatasetSummary; zone: string }) {
   const { t } = useTranslation();
@@ -54,6 +55,8 @@ export function DatasetView({ dataset, zone }: { dataset: DatasetSummary; zone: 
         <Tabs.List>
           <Tabs.Tab value="rows">{t('table.tabRows')}</Tabs.Tab>
           <Tabs.Tab value="columns">{t('table.tabColumns')}</Tabs.Tab>
+          <Tabs.Tab value="sources">{t('imports.sourcesTab')}</Tabs.Tab>
+          <Tabs.Tab value="rejects">{t('imports.rejectsTab')}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="rows" pt="sm" style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}>
           <RowTable dataset={dataset} zone={zone} />
@@ -77,6 +80,12 @@ export function DatasetView({ dataset, zone }: { dataset: DatasetSummary; zone: 
               </Table.Tbody>
             </Table>
           </Box>
+        </Tabs.Panel>
+        <Tabs.Panel value="sources" pt="sm" style={{ flex: 1, minHeight: 0 }}>
+          <SourcesPanel dataset={dataset} zone={zone} />
+        </Tabs.Panel>
+        <Tabs.Panel value="rejects" pt="sm" style={{ flex: 1, minHeight: 0 }}>
+          <RejectsPanel dataset={dataset} />
         </Tabs.Panel>
       </Tabs>
 

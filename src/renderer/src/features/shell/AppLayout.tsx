@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { AppShell, Group, Title, Text, Alert } from '@mantine/core';
+import { AppShell, Box, Group, Title, Text, Alert } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { Settings } from '@shared/api/contract';
 import { useApi } from '../../app/api';
@@ -8,6 +8,7 @@ import { DatasetList } from '../datasets/DatasetList';
 import { DatasetView } from '../datasets/DatasetView';
 import { useDatasets } from '../datasets/useDatasets';
 import { PreferencesMenu } from './PreferencesMenu';
+import { ImportLauncher } from '../imports/ImportLauncher';
 
 /** The selected dataset lives in the URL hash, so a reload keeps it. */
 function useSelectedDataset(): [number | null, (id: number) => void] {
@@ -54,6 +55,9 @@ export function AppLayout({ settings }: { settings: Settings }) {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs">
+        <Box mb="sm">
+          <ImportLauncher datasets={list} zone={zone} />
+        </Box>
         <DatasetList datasets={list} loading={datasets.isLoading} selectedId={current?.id ?? null} onSelect={select} zone={zone} />
       </AppShell.Navbar>
       <AppShell.Main h="100dvh">

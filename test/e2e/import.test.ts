@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, openApp, screenshot, startBrowserMode } from './support/browser';
+import { tempDataDir } from '../integration/support/dataDir';
+
+const dataDir = tempDataDir('logscope-e2e-import-');
+let browser: Browser;
+let app: Awaited<ReturnType<typeof startBrowserMode>>;
+
+beforeAll(async () => {
+  app = await startBrowserMode(dataDir);
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+/** Drops files on the window the way a browser does: dragenter, dragover, drop with a DataTransfer. */
+async function dropFiles(page: Page, files: { name: string; content: string }[]) {
+  await page.evaluate((list) => {
+    const transfer = new DataTransfer();
+    for (const f of list) transfer.items.add(new File([f.content], f.name, { type: 'text/plain' }));
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      window.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }
+  }, files);
+}
+
+describe('dropping files on the window', () => {
+  it('previews what was recognised, takes a correction, imports with progress and shows the rows', async () => {
+    const { page, errors } = await openApp(browser, app.server.url);
+    await page.getByTestId('dataset-demo_service').waitFor();
+    const orders = ['주문시각;상태;금액', '2024-03-01 09:00:00;완료;1200', '2024-03-01 09:05:00;취소;800', '2024-03-01 10:00:00;완료;15000'].join('\n');
+    const events = [
+      '{"ts":"2024-03-01T00:00:00Z","level":"INFO","message":"started <script>alert(1)</script>"}',
+      '{"ts":"2024-03-01T00:00:05Z","level":"ERROR","message":"disk full"}',
+      '{oops',
+    ].join('\n');
+    await dropFiles(page, [
+      { name: 'orders-2024-03-01.csv', content: orders },
+      { name: 'events.jsonl', content: events },
+    ]);
+    const ordersCard = page.getByTestId('import-file-orders-2024-03-01.csv');
+    await ordersCard.getByText('CSV', { exact: true }).waitFor();
+    await page.getByTestId('import-file-events.jsonl').getByText('JSONL', { exact: true }).waitFor();
+    await page.getByText('1 line of the first part could not be read').waitFor();
+    // The Korean header was kept and its time read in the browser's zone; correct the zone.
+    await ordersCard.getByRole('columnheader', { name: /주문시각/ }).waitFor();
+    await ordersCard.getByLabel('Time zone for times without an offset').fill('America/New_York');
+    await page.getByRole('option', { name: 'America/New_York', exact: true }).click();
+    await ordersCard.getByText('2024-03-01 23:00:00.000').first().waitFor();
+    await screenshot(page, 'import-preview-en');
+
+    await page.getByRole('button', { name: 'Import 2 files' }).click();
+    await page.getByTestId('import-results').getByText('orders-2024-03-01.csv → orders: 3 rows').waitFor();
+    await page.getByText('events.jsonl → events: 2 rows · 1 rejected').waitFor();
+    await screenshot(page, 'import-done-en');
+    await page.getByRole('button', { name: 'Close' }).click();
+
+    await page.getByTestId('dataset-orders').click();
+    await page.getByText('Rows 1–3 of 3').waitFor();
+    await page.getByTestId('dataset-events').click();
+    await page.getByRole('gridcell', { name: 'started <script>alert(1)</script>' }).waitFor();
+    await page.getByRole('tab', { name: 'Rejects' }).click();
+    await page.getByTestId('rejects-table').getByText('{oops').waitFor();
+    await page.getByRole('tab', { name: 'Files' }).click();
+    await page.getByTestId('sources-table').getByText('upload').waitFor();
+    await screenshot(page, 'import-sources-en');
+    expect(errors).toEqual([]);
+
+    const listed = await app.core.rpc.call('datasets.list', {}, new AbortController().signal);
+    const orders_ = (listed.ok ? (listed.output as { name: string; timeMin: string }[]) : []).find((d) => d.name === 'orders');
+    expect(orders_?.timeMin).toBe('2024-03-01T14:00:00.000Z');
+  });
+});
