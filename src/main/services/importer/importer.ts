@@ -272,6 +272,7 @@ export function createImportService(deps: ImportDeps) {
     const candidate = await growthCandidate(name, stats.size);
     const grownCandidate = candidate?.endsWithNewline ? candidate : null;
     let scan: FileScan;
+    const scanStarted = performance.now();
     try {
       scan = await scanFile(request.path, {
         prefixBytes: grownCandidate?.sizeBytes ?? null,
@@ -281,6 +282,7 @@ export function createImportService(deps: ImportDeps) {
     } catch (error) {
       throw fileError(error, name, true);
     }
+    const scanMs = performance.now() - scanStarted;
 
     const catalog = await db.connection('catalog');
     const duplicate = await catalog.all(
@@ -297,6 +299,7 @@ export function createImportService(deps: ImportDeps) {
         duplicate: true,
         lines: scan.lines,
         timeColumn: dataset.timeColumn,
+        phasesMs: { scan: Math.round(scanMs), detect: 0, load: 0 },
       };
     }
 
@@ -312,6 +315,7 @@ export function createImportService(deps: ImportDeps) {
         detectionOptions = { ...options, dataset: { kind: 'existing', datasetId: growthDataset.id } };
         startLine = grown.firstLine + grown.lines;
       }
+      const detectStarted = performance.now();
       let detection = await detectFile(request.path, name, detectionOptions, signal);
       if (grown) {
         readPath = path.join(deps.tempDir, `grown-${randomUUID()}`);
@@ -323,6 +327,8 @@ export function createImportService(deps: ImportDeps) {
         throw new AppError('file_header_only', { file: name });
       }
       const zone = options.timeZone ?? (await deps.defaultZone());
+      const detectMs = performance.now() - detectStarted;
+      const loadStarted = performance.now();
       const lines = scan.lines - (startLine - 1);
       const blankLines = scan.blankLines.filter((line) => line >= startLine);
       const blankCount = grown ? blankLines.length : scan.blankLineCount;
@@ -342,7 +348,12 @@ export function createImportService(deps: ImportDeps) {
         stats,
       });
       events.emit('datasets.changed', { reason: 'imported', datasetId: result.datasetId });
-      return { ...result, elapsedMs: Math.round(performance.now() - started) };
+      const loadMs = performance.now() - loadStarted;
+      return {
+        ...result,
+        elapsedMs: Math.round(performance.now() - started),
+        phasesMs: { scan: Math.round(scanMs), detect: Math.round(detectMs), load: Math.round(loadMs) },
+      };
     } finally {
       for (const file of temporary) await fs.promises.rm(file, { force: true });
     }
@@ -507,6 +518,7 @@ export function createImportService(deps: ImportDeps) {
             timeMin: range ? (toCell(range[0]) as string | null) : null,
             timeMax: range ? (toCell(range[1]) as string | null) : null,
             elapsedMs: 0,
+            phasesMs: { scan: 0, detect: 0, load: 0 },
           } satisfies ImportResult;
         }, request.signal);
 
@@ -740,6 +752,7 @@ function emptyResult(file: string, started: number): ImportResult {
     timeMin: null,
     timeMax: null,
     elapsedMs: Math.round(performance.now() - started),
+    phasesMs: { scan: 0, detect: 0, load: 0 },
   };
 }
 

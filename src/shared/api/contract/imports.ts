@@ -113,6 +113,8 @@ export const ImportResult = z.object({
   timeMin: IsoInstant.nullable(),
   timeMax: IsoInstant.nullable(),
   elapsedMs: z.number(),
+  /** Where the time went: the pass over the file (hash, lines), detection, and DuckDB. */
+  phasesMs: z.object({ scan: z.number(), detect: z.number(), load: z.number() }),
 });
 export type ImportResult = z.infer<typeof ImportResult>;
 
