@@ -59,8 +59,10 @@ describe('dropping files on the window', () => {
     await page.getByRole('button', { name: 'Close' }).click();
 
     await page.getByTestId('dataset-orders').click();
+    await page.getByRole('tab', { name: 'Rows' }).click();
     await page.getByText('Rows 1–3 of 3').waitFor();
     await page.getByTestId('dataset-events').click();
+    await page.getByRole('tab', { name: 'Rows' }).click();
     await page.getByRole('gridcell', { name: 'started <script>alert(1)</script>' }).waitFor();
     await page.getByRole('tab', { name: 'Rejects' }).click();
     await page.getByTestId('rejects-table').getByText('{oops').waitFor();

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { AppError } from '../../shared/api/errors';
 import { importFormats, type FilePreview, type ImportOptions, type ImportResult } from '../../shared/api/contract/imports';
 import type { Api } from '../../shared/api/client';
@@ -17,6 +17,11 @@ interface ImportFlags {
   timeColumn?: string;
   timeFormat?: string;
   tz?: string;
+  encoding?: string;
+  pattern?: string;
+  patternName?: string;
+  maxUnpackedSize?: number;
+  maxRatio?: number;
 }
 
 /** The `--json` keys scripts rely on, for one imported (or previewed) file. */
@@ -36,6 +41,9 @@ export function importJson(result: ImportResult) {
     rejected: result.rejected,
     skipped: result.skipped,
     time_unparsed: result.timeUnparsed,
+    joined: result.joined,
+    archive: result.archive,
+    member: result.member,
     duplicate: result.duplicate,
     grown_from: result.grownFrom ? { source_id: result.grownFrom.sourceId, from_line: result.grownFrom.fromLine } : null,
     time_min: result.timeMin,
@@ -67,8 +75,32 @@ export function detectJson(file: string, preview: FilePreview) {
     time_max: null,
     schema_changes: preview.schemaChanges,
     renamed_columns: preview.renamedColumns,
+    archive: preview.archive?.name ?? null,
+    member: preview.archive?.member ?? null,
+    pattern: preview.pattern,
+    pattern_name: preview.patternName,
+    time_layout: preview.timeLayout,
+    assumed_time: preview.assumedTime,
+    multiline: preview.multiline,
+    sample_joined: preview.sampleJoined,
     sample_rows: preview.sampleRows,
   };
+}
+
+/** A size in bytes, with an optional unit: `500MB`, `20GB`, `1.5GiB`, `1000000` (a bad one is a usage error). */
+export function parseByteSize(value: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib|tb|tib)?\s*$/i.exec(value);
+  if (!match) throw new InvalidArgumentError('expected a size such as 500MB or 20GB');
+  const units: Record<string, number> = { b: 1, kb: 1e3, kib: 1024, mb: 1e6, mib: 1024 ** 2, gb: 1e9, gib: 1024 ** 3, tb: 1e12, tib: 1024 ** 4 };
+  const bytes = Math.round(Number(match[1]) * units[(match[2] ?? 'b').toLowerCase()]!);
+  if (bytes < 1) throw new InvalidArgumentError('expected a size of at least 1 byte');
+  return bytes;
+}
+
+function parsePositiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number above 0');
+  return n;
 }
 
 function optionsFrom(flags: ImportFlags, datasets: { id: number; name: string }[]): ImportOptions {
@@ -87,6 +119,11 @@ function optionsFrom(flags: ImportFlags, datasets: { id: number; name: string }[
     ...(flags.timeColumn ? { timeColumn: flags.timeColumn } : {}),
     ...(flags.timeFormat ? { timeFormat: flags.timeFormat } : {}),
     ...(flags.tz ? { timeZone: flags.tz } : {}),
+    ...(flags.encoding ? { encoding: flags.encoding } : {}),
+    ...(flags.pattern ? { pattern: flags.pattern } : {}),
+    ...(flags.patternName ? { patternName: flags.patternName } : {}),
+    ...(flags.maxUnpackedSize ? { maxUnpackedBytes: flags.maxUnpackedSize } : {}),
+    ...(flags.maxRatio ? { maxCompressionRatio: flags.maxRatio } : {}),
     ...(flags.dataset ? { dataset: existing ? { kind: 'existing' as const, datasetId: existing.id } : { kind: 'new' as const, name: flags.dataset } } : {}),
   };
 }
@@ -94,7 +131,12 @@ function optionsFrom(flags: ImportFlags, datasets: { id: number; name: string }[
 const addImportOptions = (command: Command) =>
   command
     .option('--dataset <name>', 'the dataset to import into (created if it does not exist; default: from the file name)')
-    .addOption(new Option('--format <format>', 'force the format instead of detecting it').choices([...importFormats]))
+    .addOption(new Option('--format <format>', 'force the format instead of detecting it (docs/formats.md has an example of each)').choices([...importFormats]))
+    .option('--encoding <label>', 'the text encoding instead of detecting it: utf-8, utf-16le, utf-16be, euc-kr (cp949), windows-1252 (latin1), …')
+    .option('--pattern <regex>', 'read each line with your own regular expression; each named group (?<name>…) becomes a column')
+    .option('--pattern-name <name>', 'save --pattern under this name, or use the pattern saved under it')
+    .option('--max-unpacked-size <bytes>', 'the most bytes a .gz or .zip may unpack to (default 64 GiB)', parseByteSize)
+    .option('--max-ratio <n>', 'the highest ratio of unpacked to packed size of a .gz or .zip (default 200)', parsePositiveNumber)
     .option('--delimiter <char>', 'CSV delimiter (e.g. ";" or "\\t")')
     .option('--header', 'the first line is a header')
     .option('--no-header', 'the file has no header line')
@@ -109,7 +151,21 @@ export function registerImportCommands(program: Command, context: CommandContext
       .description('import log files into datasets (one transaction per file; a file already imported is skipped)')
       .argument('<files...>', 'files to import'),
   )
-    .addHelpText('after', '\nExamples:\n  $ npx logscope import access-2024-03-01.csv access-2024-03-02.csv --json\n  $ npx logscope import app.jsonl --dataset app --tz Asia/Seoul')
+    .addHelpText(
+      'after',
+      [
+        '',
+        `Formats (detected; --format forces one): ${importFormats.join(', ')}.`,
+        'A .gz is read as its content; each file in a .zip is imported as a source of its own (one --json object each).',
+        '',
+        'Examples:',
+        '  $ npx logscope import access-2024-03-01.csv access-2024-03-02.csv --json',
+        '  $ npx logscope import app.jsonl --dataset app --tz Asia/Seoul',
+        '  $ npx logscope import access.log.1.gz logs-week-12.zip',
+        '  $ npx logscope import export.csv --encoding cp949',
+        "  $ npx logscope import app.log --pattern '^(?<time>\\S+ \\S+) \\[(?<level>\\w+)\\] (?<message>.*)' --pattern-name myapp",
+      ].join('\n'),
+    )
     .action(async (files: string[], flags: ImportFlags) => {
       const globals = context.globals();
       await withApi({ ...globals, log: context.log, say: context.say, signal: context.signal }, async (api) => {
@@ -142,6 +198,7 @@ export function registerImportCommands(program: Command, context: CommandContext
             context.out(
               `${r.file} → ${r.dataset}: ${r.rows.toLocaleString('en-US')} rows` +
                 `${r.rejected ? `, ${r.rejected.toLocaleString('en-US')} rejected` : ''}` +
+                `${r.joined ? `, ${r.joined.toLocaleString('en-US')} lines joined to the entry before them` : ''}` +
                 `${r.grownFrom ? ` (new lines from line ${r.grownFrom.fromLine})` : ''} in ${(r.elapsedMs / 1000).toFixed(1)} s\n`,
             );
         }
@@ -159,23 +216,39 @@ export function registerImportCommands(program: Command, context: CommandContext
       const globals = context.globals();
       await withApi({ ...globals, log: context.log, say: context.say, signal: context.signal }, async (api: Api) => {
         const options = optionsFrom(flags, await api.call('datasets.list', {}));
-        const [item] = await api.call('import.preview', { files: [{ path: path.resolve(file) }], options: [options] }, { signal: context.signal });
-        if (!item) return;
-        if (!item.ok) throw new AppError(item.error.code as never, item.error.params as never);
-        const preview = item.preview;
-        if (globals.json) {
-          context.out(jsonLine(detectJson(file, preview)));
-          return;
+        const items = await api.call('import.preview', { files: [{ path: path.resolve(file) }], options: [options] }, { signal: context.signal });
+        // A zip gives one preview per member.
+        for (const item of items) {
+          if (!item.ok) {
+            if (items.length === 1) throw new AppError(item.error.code as never, item.error.params as never);
+            context.fail(new AppError(item.error.code as never, item.error.params as never), { file: item.file });
+            continue;
+          }
+          const preview = item.preview;
+          const shown = preview.archive ? `${file}/${preview.archive.member}` : file;
+          if (globals.json) {
+            context.out(jsonLine(detectJson(shown, preview)));
+            continue;
+          }
+          const assumed = preview.assumedTime;
+          context.out(
+            [
+              `${shown}: ${preview.format}${preview.delimiter ? ` (delimiter ${JSON.stringify(preview.delimiter)})` : ''}, ${preview.encoding}`,
+              `dataset: ${preview.dataset.name}${preview.dataset.exists ? ' (append)' : ' (new)'}`,
+              `time: ${preview.timeColumn ?? 'none'}${preview.timeColumn ? ` (${preview.timeLayout ?? preview.timeFormat}${preview.timeZone ? `, read in ${preview.timeZone}` : ''})` : ''}`,
+              ...(assumed
+                ? [
+                    `no ${assumed.kind} in the timestamps: ${assumed.value} assumed from the ${assumed.source.replaceAll('_', ' ')} (${assumed.reference})` +
+                      (assumed.sampleRolledBack ? `; ${assumed.sampleRolledBack} sample lines placed a ${assumed.kind === 'year' ? 'year' : 'day'} earlier` : ''),
+                  ]
+                : []),
+              `columns: ${preview.columns.map((c) => `${c.name} ${c.type}`).join(', ')}`,
+              ...(preview.pattern ? [`lines read with: ${preview.pattern}`] : []),
+              ...(preview.multiline ? [`entries may span lines: ${preview.sampleJoined} sample lines join the entry before them`] : []),
+              `about ${preview.estimatedRows.toLocaleString('en-US')} rows; ${preview.sampleRejected} of the sample's lines would be rejected`,
+            ].join('\n') + '\n',
+          );
         }
-        context.out(
-          [
-            `${file}: ${preview.format}${preview.delimiter ? ` (delimiter ${JSON.stringify(preview.delimiter)})` : ''}, ${preview.encoding}`,
-            `dataset: ${preview.dataset.name}${preview.dataset.exists ? ' (append)' : ' (new)'}`,
-            `time: ${preview.timeColumn ?? 'none'}${preview.timeColumn ? ` (${preview.timeFormat}${preview.timeZone ? `, read in ${preview.timeZone}` : ''})` : ''}`,
-            `columns: ${preview.columns.map((c) => `${c.name} ${c.type}`).join(', ')}`,
-            `about ${preview.estimatedRows.toLocaleString('en-US')} rows; ${preview.sampleRejected} of the sample's lines would be rejected`,
-          ].join('\n') + '\n',
-        );
       });
     });
 }

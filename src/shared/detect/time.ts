@@ -23,6 +23,37 @@ export interface TimeSpec {
   kind: TimeKind;
   /** The strptime pattern for `pattern`, else null. */
   pattern: string | null;
+  /** More strptime patterns tried after `pattern` (a fraction that some lines have). */
+  alternatives?: string[];
+  /**
+   * Timestamps that lack a year (BSD syslog, logcat) or a date (`HH:mm:ss.SSS`) take it from
+   * a reference: the local date and time (in the zone the times are read in) of the file's
+   * modification, the mail's date or the upload's `lastModified`. The pattern then ends with
+   * ` %Y` (year) or starts with `%Y-%m-%d ` (date).
+   */
+  completion?: TimeCompletion | null;
+}
+
+export interface TimeCompletion {
+  kind: 'year' | 'date';
+  /** `YYYY-MM-DD HH:MM:SS`, local to the zone the times are read in. */
+  referenceLocal: string;
+}
+
+/** `YYYY-MM-DD HH:MM:SS` of an instant in an IANA zone. */
+export function localDateTime(instant: Date, zone: string): string {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(instant);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '00';
+  return `${part('year').padStart(4, '0')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}:${part('second')}`;
 }
 
 export type SampleValue = string | number | boolean | null;

@@ -93,6 +93,6 @@ describe('SQL for an import', () => {
   });
 
   it("creates the dataset with Logscope's own columns last", () => {
-    expect(createDatasetSql('x', [column('a', 'BIGINT')])).toBe('CREATE TABLE "main"."x" ("a" BIGINT, "_ls_source" INTEGER NOT NULL, "_ls_line" BIGINT)');
+    expect(createDatasetSql('x', [column('a', 'BIGINT')])).toBe('CREATE TABLE "main"."x" ("a" BIGINT, "_ls_source" INTEGER NOT NULL, "_ls_line" BIGINT, "_ls_pattern" INTEGER)');
   });
 });

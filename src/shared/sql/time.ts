@@ -29,8 +29,45 @@ export function timeExpression(spec: TimeSpec, value: string, zone: string): str
     case 'epoch_us':
       return `make_timestamp(CAST(${number} AS BIGINT))`;
     case 'pattern': {
-      const parsed = `TRY_STRPTIME(${value}::VARCHAR, ${quoteLiteral(spec.pattern ?? '')})`;
+      if (spec.completion) return inZone(completedTimeSql(spec, value).time);
+      const parsed = `TRY_STRPTIME(${value}::VARCHAR, ${formatsSql(spec)})`;
       return /%[zZ]/.test(spec.pattern ?? '') ? `${parsed}::TIMESTAMP` : inZone(parsed);
     }
   }
+}
+
+function formatsSql(spec: TimeSpec): string {
+  const formats = [spec.pattern ?? '', ...(spec.alternatives ?? [])];
+  return formats.length === 1 ? quoteLiteral(formats[0]!) : `[${formats.map(quoteLiteral).join(', ')}]`;
+}
+
+/**
+ * A timestamp without a year (or date), completed from the reference: with the reference's
+ * year, unless that puts it more than a day after the reference — then it was written the
+ * year before (a December line in a file last written in January). Without a date: the
+ * reference's day, or the day before when the time of day is later than the reference's.
+ * `rolledBack` is true for the values that took the year (day) before.
+ */
+export function completedTimeSql(spec: TimeSpec, value: string): { time: string; rolledBack: string } {
+  const completion = spec.completion!;
+  const reference = `TIMESTAMP ${quoteLiteral(completion.referenceLocal)}`;
+  const formats = formatsSql(spec);
+  const text = `${value}::VARCHAR`;
+  let current: string;
+  let before: string;
+  let slack: string;
+  if (completion.kind === 'year') {
+    const year = Number(completion.referenceLocal.slice(0, 4));
+    current = `TRY_STRPTIME(${text} || ' ${year}', ${formats})`;
+    before = `TRY_STRPTIME(${text} || ' ${year - 1}', ${formats})`;
+    slack = `INTERVAL 1 DAY`;
+  } else {
+    const day = completion.referenceLocal.slice(0, 10);
+    const previous = new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    current = `TRY_STRPTIME('${day} ' || ${text}, ${formats})`;
+    before = `TRY_STRPTIME('${previous} ' || ${text}, ${formats})`;
+    slack = `INTERVAL 10 MINUTE`;
+  }
+  const rolledBack = `(${current} IS NULL OR ${current} > ${reference} + ${slack})`;
+  return { time: `(CASE WHEN ${rolledBack} THEN ${before} ELSE ${current} END)`, rolledBack };
 }

@@ -5,11 +5,22 @@ import type { DbConnection } from '../db/database';
 import { toCell } from '../db/cells';
 import { AppError } from '../../../shared/api/errors';
 import type { Cell } from '../../../shared/api/contract';
-import type { ImportFormat, ImportOptions } from '../../../shared/api/contract/imports';
-import { classifyTimeValues, timeSpecFromFormat, timeNameScore, type TimeSpec } from '../../../shared/detect/time';
-import { datasetColumnNames, readerSql, selectListSql, type PlannedColumn, type Reader } from '../../../shared/imports/plan';
+import type { FilePreview, ImportFormat, ImportOptions, ReferenceSource } from '../../../shared/api/contract/imports';
+import { classifyTimeValues, localDateTime, timeSpecFromFormat, timeNameScore, type TimeCompletion, type TimeSpec } from '../../../shared/detect/time';
+import { createDatasetSql, datasetColumnNames, readerSql, selectListSql, type PlannedColumn, type Reader } from '../../../shared/imports/plan';
 import { quoteIdent, quoteLiteral } from '../../../shared/sql/quote';
 import { guessDelimiter } from '../../../shared/detect/delimiter';
+import { detectAccessLayout } from '../../../shared/detect/accessLog';
+import { bestGrammar, chooseFormat, sampleLines, scoreGrammar, type FormatGuess } from '../../../shared/detect/formats';
+import { allGrammars, grammarFor, type LineFormatId, type LineGrammar } from '../../../shared/detect/lineFormats';
+import { execGrouped, type GroupedRegex } from '../../../shared/detect/regex';
+import { displayPattern, parseUserPattern, type PatternProblem } from '../../../shared/detect/userPattern';
+import { timeStyle, type TimeStyle } from '../../../shared/detect/timeStyles';
+import { accessPlan, grammarPlan, plainLinesPlan, userPatternPlan, type ColumnUnit, type TextPlan } from '../../../shared/imports/formatPlan';
+import type { AccessReader, LinesReader } from '../../../shared/imports/plan';
+import { loadText } from './loadText';
+import { entriesSql, linesSourceSql } from '../../../shared/imports/linePlan';
+import { completedTimeSql, timeExpression } from '../../../shared/sql/time';
 
 /** How much of a file detection reads: enough lines to judge, little enough to answer within a second. */
 export const sampleBytes = 1 << 20;
@@ -35,7 +46,45 @@ export interface Detection {
   sampleTimeUnparsed: number;
   /** Lines before the first record (CSV header and skipped lines). */
   headerLines: number;
+  /** For text logs: the regex a line is read with (JavaScript syntax), and the saved pattern's name. */
+  pattern: string | null;
+  patternName: string | null;
+  /** An example of the timestamps as written. */
+  timeLayout: string | null;
+  assumedTime: FilePreview['assumedTime'];
+  /** Entries may span lines; sample lines joined to the entry before them. */
+  multiline: boolean;
+  sampleJoined: number;
+  /** Units of duration columns (an access log's request time is seconds). */
+  units: ColumnUnit[];
 }
+
+/** What detection knows besides the sample's bytes. */
+export interface SampleContext {
+  /** The WHATWG name of the encoding the sample was converted from. */
+  encoding: string;
+  /** The instant timestamps without a year (or date) are completed from, and where it came from. */
+  reference: { at: Date; source: ReferenceSource };
+  savedPatterns: readonly { name: string; pattern: string }[];
+}
+
+/** Control bytes a text file practically never holds, tried in order as the lines reader's delimiter. */
+export const lineDelimiterCandidates = [0x1f, 0x1e, 0x1d, 0x1c, 0x01, 0x02, 0x03] as const;
+
+export function lineDelimiterFor(present: (byte: number) => boolean): string {
+  const byte = lineDelimiterCandidates.find((b) => !present(b)) ?? 0x1f;
+  return String.fromCharCode(byte);
+}
+
+const noTextDetails = {
+  pattern: null,
+  patternName: null,
+  timeLayout: null,
+  assumedTime: null,
+  multiline: false,
+  sampleJoined: 0,
+  units: [] as ColumnUnit[],
+};
 
 /** Known binary formats by their first bytes: images, executables, archives, documents. */
 const binaryMagic: { bytes: number[]; name: string }[] = [
@@ -48,11 +97,25 @@ const binaryMagic: { bytes: number[]; name: string }[] = [
   { bytes: [0xcf, 0xfa, 0xed, 0xfe], name: 'Mach-O executable' },
 ];
 
-/** A file that is not text: a known binary signature, or NUL bytes in its first kilobytes. */
+/**
+ * A file that is not text: a known binary signature, or bytes text does not have — control
+ * characters other than tabs, line ends, form feeds and escapes, or mostly NULs. A log with
+ * a few NUL bytes (a crash leaves runs of them) is still a log: the NULs are dropped when it
+ * is read. UTF-16 is decided before this is asked.
+ */
 export function binaryKind(head: Buffer): string | null {
   for (const magic of binaryMagic) if (magic.bytes.every((b, i) => head[i] === b)) return magic.name;
-  const window = head.subarray(0, 8192);
-  return window.includes(0) ? 'binary data' : null;
+  const window = head.subarray(0, 65536);
+  if (window.length === 0) return null;
+  let controls = 0;
+  let nuls = 0;
+  for (const byte of window) {
+    if (byte === 0) nuls++;
+    else if ((byte < 0x20 && byte !== 9 && byte !== 10 && byte !== 12 && byte !== 13 && byte !== 11 && byte !== 0x1b) || byte === 0x7f) controls++;
+  }
+  const text = window.length - nuls;
+  // Judged on the bytes that are not NUL: a crash's NUL padding inside a log leaves text.
+  return text === 0 || controls > text * 0.05 || (nuls > 0 && !window.includes(10)) ? 'binary data' : null;
 }
 
 /** The sample: the file's first bytes, cut after the last complete line. */
@@ -92,25 +155,235 @@ export async function detectSample(
   sample: { bytes: Buffer; tempDir: string; fileName: string },
   options: ImportOptions,
   signal?: AbortSignal,
+  context: SampleContext = { encoding: 'utf-8', reference: { at: new Date(), source: 'import_time' }, savedPatterns: [] },
 ): Promise<Detection> {
-  const kind = binaryKind(sample.bytes);
-  if (kind) throw new AppError('file_binary', { file: sample.fileName, kind });
   if (sample.bytes.length === 0) throw new AppError('file_empty', { file: sample.fileName });
   const samplePath = path.join(sample.tempDir, `sample-${randomUUID()}${extensionOf(sample.fileName)}`);
   await fs.writeFile(samplePath, sample.bytes);
   try {
-    const format = options.format ?? (looksLikeJsonLines(sample.bytes) ? 'jsonl' : 'csv');
-    return format === 'jsonl'
-      ? await detectJsonLines(db, samplePath, options, signal)
-      : await detectDelimited(db, samplePath, format, options, sample.fileName, signal);
+    const text = sample.bytes.toString('utf8');
+    const userPattern = options.pattern ?? null;
+    let format: ImportFormat | undefined = options.format ?? (userPattern ? 'pattern' : undefined);
+    let guess: FormatGuess | null = null;
+    if (!format) {
+      guess = chooseFormat(text, context.savedPatterns).guess;
+      format = guess.format;
+    }
+    let detection: Detection;
+    if (format === 'jsonl') detection = { ...(await detectJsonLines(db, samplePath, options, signal)), ...noTextDetails };
+    else if (format === 'csv' || format === 'tsv') detection = { ...(await detectDelimited(db, samplePath, format, options, sample.fileName, signal)), ...noTextDetails };
+    else detection = await detectText(db, { path: samplePath, text, fileName: sample.fileName }, format, guess, options, context, signal);
+    return { ...detection, encoding: context.encoding };
   } finally {
     await fs.rm(samplePath, { force: true });
   }
 }
 
 function extensionOf(fileName: string): string {
-  const extension = path.extname(fileName).toLowerCase();
-  return /^\.[a-z0-9]{1,8}$/.test(extension) ? extension : '';
+  // The sample holds the content itself: never name it like a compressed file DuckDB would inflate.
+  const extension = path.extname(fileName.replace(/\.(gz|gzip|zip|zst|bz2)$/i, '')).toLowerCase();
+  return /^\.[a-z0-9]{1,8}$/.test(extension) && !/^\.(gz|gzip|zip|zst|bz2)$/.test(extension) ? extension : '';
+}
+
+/** The grammar of a line format for this sample: the variant (time style) that reads the most lines. */
+function grammarOf(format: LineFormatId, lines: readonly string[]): LineGrammar {
+  const scored = allGrammars()
+    .filter((g) => g.format === format)
+    .map((g) => scoreGrammar(g, lines));
+  return bestGrammar(scored)?.grammar ?? grammarFor(format, null);
+}
+
+/**
+ * Access logs and text logs: the plan from the format's grammar (or layout, or the user's
+ * pattern), then a preview made by loading the sample with the import's own statements.
+ */
+async function detectText(
+  db: DbConnection,
+  sample: { path: string; text: string; fileName: string },
+  format: ImportFormat,
+  guess: FormatGuess | null,
+  options: ImportOptions,
+  context: SampleContext,
+  signal?: AbortSignal,
+): Promise<Detection> {
+  const zone = options.timeZone ?? 'UTC';
+  const lines = sampleLines(sample.text);
+  const delimiter = lineDelimiterFor((byte) => sample.text.includes(String.fromCharCode(byte)));
+  const completionFor = (style: TimeStyle): TimeCompletion | null =>
+    style.read.kind === 'strptime' && style.read.completion ? { kind: style.read.completion, referenceLocal: localDateTime(context.reference.at, zone) } : null;
+  let plan: TextPlan<AccessReader | LinesReader>;
+  let shown: GroupedRegex | null = null;
+  let patternName: string | null = null;
+  let timeLayout: string | null = null;
+  let completion: TimeCompletion | null = null;
+  if (format === 'nginx' || format === 'apache') {
+    const layout = guess && 'layout' in guess ? guess.layout : detectAccessLayout(lines)?.layout;
+    if (!layout) throw new AppError('format_not_recognised', { file: sample.fileName, detail: `no line reads as an ${format} access log` });
+    plan = accessPlan(layout);
+    shown = (plan.reader as AccessReader).recovery;
+    const time = layout.fields.find((f) => f.role === 'time_open' || f.role === 'time_single');
+    timeLayout = time?.role === 'time_single' ? '[2024-03-04T09:15:02+09:00]' : '[04/Mar/2024:09:15:02 +0900]';
+  } else if (format === 'pattern') {
+    const saved = guess?.format === 'pattern' ? guess : null;
+    const source = options.pattern ?? saved?.pattern ?? (options.patternName ? context.savedPatterns.find((p) => p.name === options.patternName)?.pattern : undefined);
+    if (!source) throw new AppError(options.patternName ? 'pattern_not_found' : 'pattern_invalid', options.patternName ? { name: options.patternName } : { detail: 'no pattern was given' });
+    const parsed = parseUserPattern(source);
+    if (!parsed.ok) throw new AppError('pattern_invalid', { detail: patternProblemText(parsed.problem) });
+    patternName = saved?.name ?? options.patternName ?? null;
+    const compiled = new RegExp(parsed.regex.source);
+    const entries = lines.map((l) => execGrouped(parsed.regex, compiled, l)).filter((e): e is Record<string, string> => e !== null);
+    plan = userPatternPlan(parsed.regex, entries, { delimiter, completionFor });
+    shown = parsed.regex;
+    completion = plan.columns.find((c) => c.time?.completion)?.time?.completion ?? null;
+  } else if (format === 'lines') {
+    plan = plainLinesPlan(delimiter);
+  } else {
+    const grammar = guess && 'grammar' in guess ? guess.grammar : grammarOf(format as LineFormatId, lines);
+    const compiled = new RegExp(grammar.regex.source);
+    const entries = lines.map((l) => execGrouped(grammar.regex, compiled, l)).filter((e): e is Record<string, string> => e !== null);
+    const style = grammar.timeStyle ? timeStyle(grammar.timeStyle) : null;
+    completion = style ? completionFor(style) : null;
+    plan = grammarPlan(grammar, entries, { delimiter, completion });
+    shown = grammar.regex;
+    timeLayout = entries.find((e) => e.ts)?.ts ?? style?.example ?? null;
+  }
+  const timeSpec = chooseTime(plan.columns, options);
+  const preview = await previewText(db, plan, sample.path, zone, signal);
+  const timeStats = await sampleTimeStats(db, plan, sample.path, zone, signal);
+  let assumedTime: FilePreview['assumedTime'] = null;
+  if (completion && timeSpec?.completion) {
+    assumedTime = {
+      kind: completion.kind,
+      source: context.reference.source,
+      reference: context.reference.at.toISOString(),
+      value: completion.kind === 'year' ? completion.referenceLocal.slice(0, 4) : completion.referenceLocal.slice(0, 10),
+      sampleRolledBack: timeStats.rolledBack,
+    };
+  }
+  const multiline = plan.reader.kind === 'lines' && plan.reader.continueInto !== null;
+  return {
+    format: format === 'apache' || format === 'nginx' ? format : format,
+    encoding: context.encoding,
+    reader: plan.reader,
+    columns: plan.columns,
+    renamed: [],
+    time: timeSpec,
+    delimiter: null,
+    quote: null,
+    header: null,
+    sampleRows: preview.sampleRows,
+    sampleRecords: preview.rows,
+    sampleRejected: preview.rejected,
+    sampleTimeUnparsed: plan.reader.kind === 'lines' ? timeStats.unparsed : preview.timeUnparsed,
+    headerLines: 0,
+    pattern: shown ? displayPattern(shown) : null,
+    patternName,
+    timeLayout,
+    assumedTime,
+    multiline,
+    sampleJoined: preview.joined,
+    units: plan.units,
+  };
+}
+
+/**
+ * For text logs, over the sample's entries: times written but not read, and times completed
+ * with the year (day) before the reference's.
+ */
+async function sampleTimeStats(
+  db: DbConnection,
+  plan: TextPlan<AccessReader | LinesReader>,
+  samplePath: string,
+  zone: string,
+  signal?: AbortSignal,
+): Promise<{ unparsed: number; rolledBack: number }> {
+  const column = plan.columns.find((c) => c.time);
+  if (plan.reader.kind !== 'lines' || !column?.time || !column.expression) return { unparsed: 0, rolledBack: 0 };
+  const rejects = `_ls_time_rejects_${randomUUID().replaceAll('-', '')}`;
+  const value = column.expression;
+  const rolled = column.time.completion ? completedTimeSql(column.time, value).rolledBack : 'false';
+  try {
+    const { rows } = await db.all(
+      `SELECT count(*) FILTER (WHERE ${value} IS NOT NULL AND ${timeExpression(column.time, value, zone)} IS NULL),
+              count(*) FILTER (WHERE ${value} IS NOT NULL AND ${rolled})
+       FROM ${entriesSql(plan.reader, linesSourceSql(plan.reader, '$path', rejects))}`,
+      { path: samplePath },
+      signal,
+    );
+    return { unparsed: Number(rows[0]?.[0] ?? 0), rolledBack: Number(rows[0]?.[1] ?? 0) };
+  } finally {
+    await db.run(`DROP TABLE IF EXISTS temp.${quoteIdent(rejects)}`).catch(() => undefined);
+    await db.run(`DROP TABLE IF EXISTS temp.${quoteIdent(`${rejects}_scan`)}`).catch(() => undefined);
+  }
+}
+
+export function patternProblemText(problem: PatternProblem): string {
+  switch (problem.reason) {
+    case 'no_named_group':
+      return 'it has no named group such as (?<message>.*)';
+    case 'unsupported':
+      return `${problem.construct} is not supported (DuckDB's RE2 has no look-around or back-references)`;
+    case 'syntax':
+      return problem.detail;
+    case 'matches_empty':
+      return 'it matches an empty line';
+    case 'duplicate_name':
+      return `the group name ${problem.name} is used twice`;
+  }
+}
+
+/**
+ * The preview of a text format: the sample loaded into temporary tables by the import's own
+ * statements — rows, rejected lines and joined continuation lines exactly as the import
+ * will make them.
+ */
+async function previewText(
+  db: DbConnection,
+  plan: TextPlan<AccessReader | LinesReader>,
+  samplePath: string,
+  zone: string,
+  signal?: AbortSignal,
+): Promise<{ sampleRows: Cell[][]; rows: number; rejected: number; joined: number; timeUnparsed: number }> {
+  const id = randomUUID().replaceAll('-', '');
+  const target = `_ls_preview_${id}`;
+  const rejected = `_ls_preview_rejects_${id}`;
+  const span = plan.reader.kind === 'lines' && plan.reader.continueInto !== null;
+  const text = (await fs.readFile(samplePath)).toString('utf8');
+  const blankLines: number[] = [];
+  text.split('\n').forEach((line, i, all) => {
+    if ((line === '' || line === '\r') && !(i === all.length - 1 && line === '')) blankLines.push(i + 1);
+  });
+  try {
+    await db.run(createDatasetSql(target, plan.columns, { span, temporary: true }), {}, signal);
+    await db.run(`CREATE TEMP TABLE ${quoteIdent(rejected)} (source_id INTEGER, dataset_id INTEGER, line BIGINT, reason VARCHAR, raw VARCHAR)`, {}, signal);
+    const counts = await loadText({
+      tx: { all: (sql, params) => db.all(sql, params, signal), run: (sql, params) => db.run(sql, params, signal) },
+      reader: plan.reader,
+      columns: plan.columns,
+      zone,
+      path: samplePath,
+      target: `temp.${quoteIdent(target)}`,
+      rejected: `temp.${quoteIdent(rejected)}`,
+      sourceId: 0,
+      datasetId: 0,
+      firstLine: 1,
+      blankLines,
+      scratch: `_ls_preview_scratch_${id}`,
+    });
+    const names = plan.columns.map((c) => quoteIdent(c.name)).join(', ');
+    const { rows } = await db.all(`SELECT ${names} FROM temp.${quoteIdent(target)} ORDER BY "_ls_line" LIMIT ${previewRows}`, {}, signal);
+    const time = plan.columns.find((c) => c.time);
+    const unparsed = time
+      ? Number((await db.all(`SELECT count(*) FROM temp.${quoteIdent(target)} WHERE ${quoteIdent(time.name)} IS NULL`, {}, signal)).rows[0]?.[0] ?? 0)
+      : 0;
+    return { sampleRows: rows.map((row) => row.map(toCell)), rows: counts.rows, rejected: counts.rejected, joined: counts.joined, timeUnparsed: unparsed };
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new AppError('format_not_recognised', { file: path.basename(samplePath), detail: firstLine(error) }, { cause: error });
+  } finally {
+    await db.run(`DROP TABLE IF EXISTS temp.${quoteIdent(target)}`).catch(() => undefined);
+    await db.run(`DROP TABLE IF EXISTS temp.${quoteIdent(rejected)}`).catch(() => undefined);
+  }
 }
 
 async function detectDelimited(
@@ -120,7 +393,7 @@ async function detectDelimited(
   options: ImportOptions,
   fileName: string,
   signal?: AbortSignal,
-): Promise<Detection> {
+): Promise<Omit<Detection, keyof typeof noTextDetails>> {
   const sampleText = (await fs.readFile(samplePath)).toString('utf8');
   const delimiterChoice = options.delimiter ?? (format === 'tsv' ? '\t' : guessDelimiter(sampleText)?.delimiter);
   const sniffOptions = [
@@ -186,7 +459,7 @@ async function detectDelimited(
   };
 }
 
-async function detectJsonLines(db: DbConnection, originalSample: string, options: ImportOptions, signal?: AbortSignal): Promise<Detection> {
+async function detectJsonLines(db: DbConnection, originalSample: string, options: ImportOptions, signal?: AbortSignal): Promise<Omit<Detection, keyof typeof noTextDetails>> {
   // The shape is learned from the lines that are JSON objects; the others are rejects.
   const samplePath = `${originalSample}.objects.jsonl`;
   await fs.writeFile(samplePath, jsonObjectLines((await fs.readFile(originalSample)).toString('utf8')));
@@ -203,7 +476,7 @@ async function detectJsonShape(
   originalSample: string,
   options: ImportOptions,
   signal?: AbortSignal,
-): Promise<Detection> {
+): Promise<Omit<Detection, keyof typeof noTextDetails>> {
   let described: { name: string; type: string }[];
   try {
     const { rows } = await db.all(

@@ -14,6 +14,13 @@ export interface FileScan {
   blankLines: number[];
   blankLineCount: number;
   endsWithNewline: boolean;
+  /** Lines ending in CRLF and in a bare LF: a file with both needs its line ends made one kind. */
+  crlfLines: number;
+  lfLines: number;
+  /** NUL bytes, which text does not hold (a crash's padding): dropped before DuckDB reads. */
+  hasNul: boolean;
+  /** Which of the given control bytes occur (to pick a delimiter no line holds). */
+  controlBytes: number[];
 }
 
 /** Blank lines beyond this are still counted, just not located (line numbers then drift). */
@@ -27,7 +34,7 @@ export const maxBlankLines = 100_000;
  */
 export async function scanFile(
   path: string,
-  options: { prefixBytes?: number | null; signal?: AbortSignal; onBytes?: (bytes: number) => void } = {},
+  options: { prefixBytes?: number | null; signal?: AbortSignal; onBytes?: (bytes: number) => void; controlBytes?: readonly number[] } = {},
 ): Promise<FileScan> {
   const whole = await createXXHash128();
   whole.init();
@@ -44,6 +51,11 @@ export async function scanFile(
   let lineLength = 0;
   let lineFirstByte = -1;
   let lastByte = -1;
+  let crlfLines = 0;
+  let lfLines = 0;
+  let hasNul = false;
+  const controls = new Set<number>();
+  const wanted = options.controlBytes ?? [];
 
   const stream = fs.createReadStream(path, { highWaterMark: 1 << 20 });
   try {
@@ -56,6 +68,9 @@ export async function scanFile(
         const length = lineLength + (newline - start);
         const firstByte = lineLength > 0 ? lineFirstByte : chunk[start];
         lines++;
+        const before = newline > 0 ? chunk[newline - 1] : lastByte;
+        if (length > 0 && before === 13) crlfLines++;
+        else lfLines++;
         if (length === 0 || (length === 1 && firstByte === 13)) {
           blankLineCount++;
           if (blankLines.length < maxBlankLines) blankLines.push(lines);
@@ -67,6 +82,8 @@ export async function scanFile(
         if (lineLength === 0) lineFirstByte = chunk[start] ?? -1;
         lineLength += chunk.length - start;
       }
+      if (!hasNul && chunk.includes(0)) hasNul = true;
+      for (const byte of wanted) if (!controls.has(byte) && chunk.includes(byte)) controls.add(byte);
       lastByte = chunk[chunk.length - 1] ?? lastByte;
       size += chunk.length;
       options.onBytes?.(size);
@@ -84,6 +101,10 @@ export async function scanFile(
     blankLines,
     blankLineCount,
     endsWithNewline: lastByte === 10,
+    crlfLines,
+    lfLines,
+    hasNul,
+    controlBytes: [...controls],
   };
 }
 

@@ -9,9 +9,11 @@ import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { AppError, toWireError } from '../../../shared/api/errors';
 import type { ParsedInput } from '../../../shared/api/contract';
+import { ImportFormat, importFormats } from '../../../shared/api/contract/imports';
 import type {
   DatasetTarget,
   FilePreview,
+  FileRef,
   ImportItemResult,
   ImportOptions,
   ImportOrigin,
@@ -23,19 +25,44 @@ import { datasetNameFromFileName, datasetNameKey, datasetNameProblem } from '../
 import {
   createDatasetSql,
   insertSql,
+  numberByInsertionSql,
   lineColumn,
   lineShifts,
+  ownColumnPrefix,
+  readerSpansLines,
   schemaChanges,
   schemaChangeSql,
   sourceColumn,
+  spanColumn,
+  type LinesReader,
+  type Reader,
 } from '../../../shared/imports/plan';
 import { quoteIdent } from '../../../shared/sql/quote';
 import type { Handlers } from '../../transport/rpc';
 import { timeCarriesOffset } from '../../../shared/detect/time';
+import type { EncodingName } from '../../../shared/detect/encoding';
 import { datasetTable, findDatasetByName, getDatasetRecord, insertDatasetRecord, refreshDatasetStats } from '../catalog/datasets';
-import { detectSample, firstLine, sampleBytes, sampleOf, type Detection } from './detect';
+import { detectSample, firstLine, lineDelimiterCandidates, lineDelimiterFor, sampleBytes, type Detection, type SampleContext } from './detect';
 import { readHead, scanFile, type FileScan } from './fileScan';
 import { jsonLinesFallbackSql } from './jsonLinesFallback';
+import { loadText } from './loadText';
+import {
+  containerOf,
+  defaultArchiveLimits,
+  firstBytes,
+  gunzipChunks,
+  gunzipFile,
+  gzipModified,
+  InflateBudget,
+  openZip,
+  readZipMember,
+  type ArchiveLimits,
+  type ContainerKind,
+  type OpenedZip,
+  type ZipMember,
+} from './archives';
+import { baseReference, forcedEncoding, inflateHead, normalizeContent, sampleFromHead, writeContent, type SourceReference } from './sources';
+import { createPatternStore, formatExamples } from './patterns';
 
 export interface DiskSpace {
   /** Bytes available to this user on the file system holding `dir`. */
@@ -65,6 +92,8 @@ export interface ImportDeps {
   /** The zone for times without an offset when the user names none. */
   defaultZone: () => Promise<string>;
   diskSpace?: DiskSpace;
+  /** Limits on what a .gz or .zip may inflate to (an import's options may raise them). */
+  archiveLimits?: Partial<ArchiveLimits>;
 }
 
 export interface ImportFileRequest {
@@ -74,8 +103,13 @@ export interface ImportFileRequest {
   options?: ImportOptions;
   origin: ImportOrigin;
   originDetail?: Record<string, unknown> | null;
-  /** Year and other context for detection (later formats); not used by CSV/JSON. */
+  /**
+   * The date timestamps without a year (or date) are completed from, in ms: a mail's date,
+   * an upload's `File.lastModified`. Absent: the file's modification time.
+   */
   lastModified?: number | null;
+  /** Of a zip archive, only this member (by its name inside the archive). */
+  member?: string;
   signal?: AbortSignal;
   onProgress?: (progress: { phase: 'reading' | 'importing' | 'finishing'; bytesDone: number; bytesTotal: number; rows: number }) => void;
 }
@@ -119,8 +153,34 @@ export function createImportService(deps: ImportDeps) {
     return stats;
   }
 
-  async function detectFile(file: string, name: string, options: ImportOptions, signal?: AbortSignal): Promise<Detection> {
-    const size = (await statFile(file, name)).size;
+  const patterns = createPatternStore({ db, clock });
+
+  const limitsFor = (options: ImportOptions): ArchiveLimits => ({
+    maxUnpackedBytes: options.maxUnpackedBytes ?? deps.archiveLimits?.maxUnpackedBytes ?? defaultArchiveLimits.maxUnpackedBytes,
+    maxRatio: options.maxCompressionRatio ?? deps.archiveLimits?.maxRatio ?? defaultArchiveLimits.maxRatio,
+  });
+
+  async function sampleContext(encoding: string, reference: SourceReference): Promise<SampleContext> {
+    return { encoding, reference, savedPatterns: (await patterns.list()).map((p) => ({ name: p.name, pattern: p.pattern })) };
+  }
+
+  /** The user's options with a saved pattern looked up by its name. */
+  async function resolveOptions(options: ImportOptions): Promise<ImportOptions> {
+    if (options.patternName && !options.pattern) {
+      const saved = await patterns.get(options.patternName);
+      if (!saved) throw new AppError('pattern_not_found', { name: options.patternName });
+      return { ...options, pattern: saved.pattern, format: options.format ?? 'pattern' };
+    }
+    return options;
+  }
+
+  /**
+   * Detection on a file's content (UTF-8 text, as `prepareContent` leaves it): the first
+   * megabyte, in DuckDB. Without a context, a plain file: the reference for timestamps
+   * without a year is its modification time.
+   */
+  async function detectFile(file: string, name: string, options: ImportOptions, signal?: AbortSignal, context?: SampleContext): Promise<Detection> {
+    const stats = await statFile(file, name);
     let head: Buffer;
     try {
       head = await readHead(file, sampleBytes);
@@ -129,7 +189,11 @@ export function createImportService(deps: ImportDeps) {
     }
     const connection = await db.connection('detect');
     const zone = options.timeZone ?? (await deps.defaultZone());
-    return detectSample(connection, { bytes: sampleOf(head, size <= sampleBytes), tempDir: deps.tempDir, fileName: name }, { ...options, timeZone: zone }, signal);
+    const resolved = await resolveOptions(options);
+    const known = context ?? null;
+    const sample = sampleFromHead(head, stats.size <= sampleBytes, known ? 'utf-8' : forcedEncoding(resolved.encoding), name);
+    const ctx = known ?? (await sampleContext(sample.guess.encoding, { at: stats.mtime, source: 'file_modified' }));
+    return detectSample(connection, { bytes: sample.bytes, tempDir: deps.tempDir, fileName: name }, { ...resolved, timeZone: zone }, signal, ctx);
   }
 
   async function targetFor(name: string, options: ImportOptions, catalog: DbStatements) {
@@ -153,7 +217,12 @@ export function createImportService(deps: ImportDeps) {
     return rows.map((r) => ({ name: String(r[0]), type: String(r[1]) }));
   }
 
-  async function previewOne(detection: Detection, file: { name: string; size: number }, options: ImportOptions): Promise<FilePreview> {
+  async function previewOne(
+    detection: Detection,
+    file: { name: string; size: number },
+    options: ImportOptions,
+    archive: { name: string; member: string } | null = null,
+  ): Promise<FilePreview> {
     const catalog = await db.connection('catalog');
     const target = await targetFor(file.name, options, catalog);
     const changes = target.exists ? schemaChanges(await existingColumns(target.name), detection.columns) : { added: [], missing: [], widened: [] };
@@ -164,6 +233,7 @@ export function createImportService(deps: ImportDeps) {
     );
     const zone = options.timeZone ?? (await deps.defaultZone());
     const time = detection.time;
+    const textFormat = detection.reader.kind === 'lines' || detection.reader.kind === 'access';
     const preview: FilePreview = {
       file,
       format: detection.format,
@@ -184,14 +254,29 @@ export function createImportService(deps: ImportDeps) {
       schemaChanges: { added: changes.added.map((c) => c.name), missing: changes.missing, widened: changes.widened },
       renamedColumns: detection.renamed,
       maybeDuplicateOf: rows[0] ? { sourceId: Number(rows[0][0]), dataset: String(rows[0][1]) } : null,
+      archive,
+      pattern: detection.pattern,
+      patternName: detection.patternName,
+      timeLayout: detection.timeLayout,
+      assumedTime: detection.assumedTime,
+      multiline: detection.multiline,
+      sampleJoined: detection.sampleJoined,
       options: {
         format: detection.format,
+        encoding: detection.encoding,
         ...(detection.delimiter ? { delimiter: detection.delimiter } : {}),
         ...(detection.header !== null ? { header: detection.header } : {}),
         ...(detection.quote !== null ? { quote: detection.quote } : {}),
         timeColumn: time?.column ?? null,
-        ...(time ? { timeFormat: time.pattern ?? (time.kind.startsWith('epoch') ? time.kind : 'iso') } : {}),
+        // A text format reads its own timestamps (years completed, fractions tried): only a
+        // format the user gave is passed on.
+        ...(time && (textFormat ? options.timeFormat : true) ? { timeFormat: options.timeFormat ?? time.pattern ?? (time.kind.startsWith('epoch') ? time.kind : 'iso') } : {}),
         timeZone: zone,
+        ...(detection.format === 'pattern' && options.pattern ? { pattern: options.pattern } : {}),
+        ...(detection.format === 'pattern' && !options.pattern && detection.patternName ? { patternName: detection.patternName } : {}),
+        ...(options.patternName && options.pattern ? { patternName: options.patternName } : {}),
+        ...(options.maxUnpackedBytes ? { maxUnpackedBytes: options.maxUnpackedBytes } : {}),
+        ...(options.maxCompressionRatio ? { maxCompressionRatio: options.maxCompressionRatio } : {}),
         dataset: target.exists ? { kind: 'existing', datasetId: target.datasetId! } : { kind: 'new', name: target.name },
       },
     };
@@ -207,19 +292,14 @@ export function createImportService(deps: ImportDeps) {
         if ('headBase64' in ref) {
           const head = Buffer.from(ref.headBase64, 'base64');
           if (ref.size === 0) throw new AppError('file_empty', { file: ref.name });
-          const zone = options.timeZone ?? (await deps.defaultZone());
-          const detection = await detectSample(
-            await db.connection('detect'),
-            { bytes: sampleOf(head, head.length >= ref.size), tempDir: deps.tempDir, fileName: ref.name },
-            { ...options, timeZone: zone },
-            signal,
-          );
-          items.push({ ok: true, preview: await previewOne(detection, { name: ref.name, size: ref.size }, options) });
+          const kind = containerOf(head);
+          if (kind === 'zip') throw new AppError('archive_preview_unavailable', { file: ref.name });
+          const content = kind === 'gzip' ? inflateHead(head, ref.name) : head;
+          const isWhole = kind === 'plain' && head.length >= ref.size;
+          const reference = baseReference({ origin: 'upload', lastModified: ref.lastModified, modified: null, now: clock.now() });
+          items.push({ ok: true, preview: await previewHead(content, isWhole, { name: ref.name, size: ref.size }, contentName(ref.name, kind), options, reference, null, signal) });
         } else {
-          const file = resolveRef(ref);
-          const detection = await detectFile(file, name, options, signal);
-          const size = (await fs.promises.stat(file)).size;
-          items.push({ ok: true, preview: await previewOne(detection, { name, size }, options) });
+          for (const item of await previewPath(ref, name, options, signal)) items.push(item);
         }
       } catch (error) {
         if (error instanceof AppError && error.code === 'cancelled') throw error;
@@ -229,7 +309,72 @@ export function createImportService(deps: ImportDeps) {
     return items;
   }
 
-  function resolveRef(ref: { path: string } | { uploadId: string; name: string }): string {
+  /** A preview from a source's first bytes (decoded here): detection on them, and what the import would do. */
+  async function previewHead(
+    head: Buffer,
+    isWhole: boolean,
+    file: { name: string; size: number },
+    sampleName: string,
+    options: ImportOptions,
+    reference: SourceReference,
+    archive: { name: string; member: string } | null,
+    signal: AbortSignal,
+  ): Promise<FilePreview> {
+    const resolved = await resolveOptions(options);
+    const zone = resolved.timeZone ?? (await deps.defaultZone());
+    const sample = sampleFromHead(head, isWhole, forcedEncoding(resolved.encoding), file.name);
+    const detection = await detectSample(
+      await db.connection('detect'),
+      { bytes: sample.bytes, tempDir: deps.tempDir, fileName: sampleName },
+      { ...resolved, timeZone: zone },
+      signal,
+      await sampleContext(sample.guess.encoding, reference),
+    );
+    return previewOne(detection, file, options, archive);
+  }
+
+  /** A local file's preview: one per zip member; a .gz's content. */
+  async function previewPath(ref: FileRef, name: string, options: ImportOptions, signal: AbortSignal): Promise<PreviewItem[]> {
+    const file = resolveRef(ref);
+    const stats = await statFile(file, name);
+    const head = await readSourceHead(file, name);
+    const kind = containerOf(head);
+    const base =
+      'uploadId' in ref
+        ? baseReference({ origin: 'upload', lastModified: ref.lastModified, modified: null, now: clock.now() })
+        : baseReference({ origin: 'dropped', modified: stats.mtime, now: clock.now() });
+    if (kind === 'plain') return [{ ok: true, preview: await previewHead(head, stats.size <= sampleBytes, { name, size: stats.size }, name, options, base, null, signal) }];
+    const budget = new InflateBudget(limitsFor(options), name);
+    if (kind === 'gzip') {
+      const { head: inflated, complete } = await firstBytes(gunzipFile(file, name, budget, signal), sampleBytes);
+      const reference = gzipReference(head) ?? base;
+      return [{ ok: true, preview: await previewHead(inflated, complete, { name, size: stats.size }, contentName(name, kind), options, reference, null, signal) }];
+    }
+    const zip = await openZip(file, name);
+    try {
+      const members = membersOf(zip, name, ref.member);
+      const items: PreviewItem[] = [];
+      for (const member of members) {
+        const label = memberLabel(name, member);
+        try {
+          const { head: memberHead, complete } = await firstBytes(memberContent(zip, member, label, budget, signal), sampleBytes);
+          const reference: SourceReference = { at: member.modified, source: 'archive_member' };
+          items.push({
+            ok: true,
+            preview: await previewHead(memberHead, complete, { name: label, size: member.entry.uncompressedSize }, contentName(member.name, 'plain'), options, reference, { name, member: member.name }, signal),
+          });
+        } catch (error) {
+          if (error instanceof AppError && error.code === 'cancelled') throw error;
+          items.push({ ok: false, file: label, error: toWireError(error) });
+        }
+      }
+      return items;
+    } finally {
+      zip.close();
+    }
+  }
+
+  function resolveRef(ref: { path: string; member?: string } | { uploadId: string; name: string; member?: string }): string {
     if ('path' in ref) return path.resolve(ref.path);
     return path.join(deps.uploadsDir, ref.uploadId);
   }
@@ -255,28 +400,172 @@ export function createImportService(deps: ImportDeps) {
     };
   }
 
-  /** Imports one file; the building block of `import.run`, mail collection and the demo. */
+  /**
+   * Imports one file; the building block of `import.run`, mail collection and the demo. A
+   * .gz is its content; a zip with one member is that member, one with several is refused
+   * before anything is read (`importSource` imports each of them).
+   */
   async function importFile(request: ImportFileRequest): Promise<ImportResult> {
-    const started = performance.now();
     const name = request.name ?? path.basename(request.path);
-    const options = request.options ?? {};
-    const signal = request.signal;
     const stats = await statFile(request.path, name);
-    const free = await diskSpace.free(deps.dataDir);
-    if (free < bytesNeededFor(stats.size)) {
-      throw new AppError('disk_space_low', { file: name, needed: bytesNeededFor(stats.size), free });
+    const head = await readSourceHead(request.path, name);
+    const kind = containerOf(head);
+    if (kind !== 'zip') return importPlain(request, name, stats, head, kind);
+    const zip = await openZip(request.path, name);
+    try {
+      const members = membersOf(zip, name, request.member);
+      if (members.length > 1) throw new AppError('archive_has_members', { file: name, count: members.length });
+      return await importMember(request, name, zip, members[0]!, new InflateBudget(limitsFor(request.options ?? {}), name));
+    } finally {
+      zip.close();
     }
+  }
+
+  /** Imports a file, or every member of a zip archive (each a source file and a transaction of its own). */
+  async function importSource(request: ImportFileRequest): Promise<SourceOutcome[]> {
+    const name = request.name ?? path.basename(request.path);
+    const failed = (file: string, error: unknown): SourceOutcome => {
+      if (error instanceof AppError && error.code === 'cancelled') throw error;
+      return { ok: false, file, error };
+    };
+    let stats: fs.Stats;
+    let head: Buffer;
+    try {
+      stats = await statFile(request.path, name);
+      head = await readSourceHead(request.path, name);
+    } catch (error) {
+      return [failed(name, error)];
+    }
+    const kind = containerOf(head);
+    if (kind !== 'zip') {
+      try {
+        return [{ ok: true, result: await importPlain(request, name, stats, head, kind) }];
+      } catch (error) {
+        return [failed(name, error)];
+      }
+    }
+    let zip: OpenedZip;
+    let members: ZipMember[];
+    try {
+      zip = await openZip(request.path, name);
+    } catch (error) {
+      return [failed(name, error)];
+    }
+    try {
+      try {
+        members = membersOf(zip, name, request.member);
+      } catch (error) {
+        return [failed(name, error)];
+      }
+      const budget = new InflateBudget(limitsFor(request.options ?? {}), name);
+      const outcomes: SourceOutcome[] = [];
+      let exhausted: unknown = null;
+      for (const member of members) {
+        const label = memberLabel(name, member);
+        if (exhausted) {
+          outcomes.push(failed(label, exhausted));
+          continue;
+        }
+        try {
+          outcomes.push({ ok: true, result: await importMember(request, name, zip, member, budget) });
+        } catch (error) {
+          outcomes.push(failed(label, error));
+          // Past the archive's limits nothing more is unpacked: the other members say so too.
+          if (error instanceof AppError && (error.code === 'archive_too_large' || error.code === 'archive_ratio_exceeded')) exhausted = error;
+        }
+      }
+      return outcomes;
+    } finally {
+      zip.close();
+    }
+  }
+
+  async function readSourceHead(file: string, name: string): Promise<Buffer> {
+    try {
+      return await readHead(file, sampleBytes);
+    } catch (error) {
+      throw fileError(error, name);
+    }
+  }
+
+  async function checkDisk(name: string, bytes: number): Promise<void> {
+    const free = await diskSpace.free(deps.dataDir);
+    if (free < bytesNeededFor(bytes)) throw new AppError('disk_space_low', { file: name, needed: bytesNeededFor(bytes), free });
+  }
+
+  /**
+   * A file's content as DuckDB will read it, in a temporary file of the data folder when it
+   * must be inflated or decoded (streamed: memory does not grow with the file).
+   */
+  async function withContent<T>(source: AsyncIterable<Buffer>, encoding: EncodingName, signal: AbortSignal | undefined, use: (contentPath: string) => Promise<T>): Promise<T> {
+    const contentPath = path.join(deps.tempDir, `content-${randomUUID()}`);
+    try {
+      await writeContent(source, contentPath, encoding, signal);
+      return await use(contentPath);
+    } catch (error) {
+      if (signal?.aborted && !(error instanceof AppError && error.code === 'cancelled')) throw new AppError('cancelled', {}, { cause: error });
+      throw error;
+    } finally {
+      await fs.promises.rm(contentPath, { force: true });
+    }
+  }
+
+  /** A plain file or a .gz: its content decoded when it is not UTF-8. */
+  async function importPlain(request: ImportFileRequest, name: string, stats: fs.Stats, head: Buffer, kind: ContainerKind): Promise<ImportResult> {
+    const started = performance.now();
+    const options = await resolveOptions(request.options ?? {});
+    await checkDisk(name, stats.size);
+    const base = baseReference({ origin: request.origin, lastModified: request.lastModified, modified: stats.mtime, now: clock.now() });
+    const reference = kind === 'gzip' ? (gzipReference(head) ?? base) : base;
+    const prefix =
+      kind === 'gzip'
+        ? await firstBytes(gunzipFile(request.path, name, new InflateBudget(limitsFor(options), name), request.signal), sampleBytes)
+        : { head, complete: stats.size <= sampleBytes };
+    const sample = sampleFromHead(prefix.head, prefix.complete, forcedEncoding(options.encoding), name);
+    const encoding = sample.guess.encoding;
+    const content = { encoding, reference, name, archive: null };
+    if (kind === 'plain' && encoding === 'utf-8') return importContent(request, options, { ...content, path: request.path, temporary: false }, started);
+    // Decoding can grow text by half (CP949 → UTF-8); inflating, by the gzip's own count.
+    await checkDisk(name, kind === 'gzip' ? await gzipContentEstimate(request.path, stats.size) : stats.size * 1.5);
+    const source = kind === 'gzip' ? gunzipFile(request.path, name, new InflateBudget(limitsFor(options), name), request.signal) : fileChunks(request.path);
+    return withContent(source, encoding, request.signal, (contentPath) => importContent(request, options, { ...content, path: contentPath, temporary: true }, started));
+  }
+
+  /** A member of a zip archive: inflated (and gunzipped, when it is a .gz) into the temp space. */
+  async function importMember(request: ImportFileRequest, archiveName: string, zip: OpenedZip, member: ZipMember, budget: InflateBudget): Promise<ImportResult> {
+    const started = performance.now();
+    const label = memberLabel(archiveName, member);
+    const options = await resolveOptions(request.options ?? {});
+    const reference: SourceReference = { at: member.modified, source: 'archive_member' };
+    const { head, complete } = await firstBytes(memberContent(zip, member, label, new InflateBudget(limitsFor(options), label), request.signal), sampleBytes);
+    if (head.length === 0) throw new AppError('file_empty', { file: label });
+    const sample = sampleFromHead(head, complete, forcedEncoding(options.encoding), label);
+    await checkDisk(label, member.entry.uncompressedSize * 1.5);
+    const content = { encoding: sample.guess.encoding, reference, name: label, archive: { name: archiveName, member: member.name } };
+    return withContent(memberContent(zip, member, label, budget, request.signal), content.encoding, request.signal, (contentPath) =>
+      importContent(request, options, { ...content, path: contentPath, temporary: true }, started),
+    );
+  }
+
+  /** Imports a source's content (UTF-8 text on disk): the loader core's steps, for every format. */
+  async function importContent(request: ImportFileRequest, options: ImportOptions, content: SourceContent, started: number): Promise<ImportResult> {
+    const name = content.name;
+    const signal = request.signal;
+    const stats = await fs.promises.stat(content.path);
+    await checkDisk(name, stats.size);
 
     // Only a file whose earlier import was a whole file ending at a line break can be a
-    // grown log: its new lines start exactly where the earlier content ended.
-    const candidate = await growthCandidate(name, stats.size);
+    // grown log: its new lines start exactly where the earlier content ended. A decoded or
+    // unpacked copy is not followed (a rotated .gz does not grow).
+    const candidate = content.temporary ? null : await growthCandidate(name, stats.size);
     const grownCandidate = candidate?.endsWithNewline ? candidate : null;
     let scan: FileScan;
     const scanStarted = performance.now();
     try {
-      scan = await scanFile(request.path, {
+      scan = await scanFile(content.path, {
         prefixBytes: grownCandidate?.sizeBytes ?? null,
         signal,
+        controlBytes: lineDelimiterCandidates,
         onBytes: (bytes) => request.onProgress?.({ phase: 'reading', bytesDone: bytes, bytesTotal: stats.size, rows: 0 }),
       });
     } catch (error) {
@@ -286,16 +575,21 @@ export function createImportService(deps: ImportDeps) {
 
     const catalog = await db.connection('catalog');
     const duplicate = await catalog.all(
-      `SELECT s.id, d.name, d.id FROM logscope.source_files s JOIN logscope.datasets d ON d.id = s.dataset_id WHERE s.content_hash = $hash`,
+      `SELECT s.id, d.name, d.id, s.format FROM logscope.source_files s JOIN logscope.datasets d ON d.id = s.dataset_id WHERE s.content_hash = $hash`,
       { hash: scan.hash },
     );
     if (duplicate.rows[0]) {
-      const [, datasetName, datasetId] = duplicate.rows[0];
+      const [, datasetName, datasetId, format] = duplicate.rows[0];
       const dataset = await getDatasetRecord(catalog, Number(datasetId));
+      const known = ImportFormat.safeParse(format);
       return {
         ...emptyResult(name, started),
+        ...(known.success ? { format: known.data } : {}),
         dataset: String(datasetName),
         datasetId: Number(datasetId),
+        encoding: content.encoding,
+        archive: content.archive?.name ?? null,
+        member: content.archive?.member ?? null,
         duplicate: true,
         lines: scan.lines,
         timeColumn: dataset.timeColumn,
@@ -306,7 +600,15 @@ export function createImportService(deps: ImportDeps) {
     const grown = grownCandidate && scan.prefixHash === grownCandidate.contentHash ? grownCandidate : null;
     const temporary: string[] = [];
     try {
-      let readPath = request.path;
+      let readPath = content.path;
+      // Line ends of one kind and no NUL bytes, for DuckDB's reader; the lines stay the lines.
+      let lineScan = scan;
+      if ((scan.crlfLines > 0 && scan.lfLines > 0) || scan.hasNul) {
+        readPath = path.join(deps.tempDir, `normalized-${randomUUID()}`);
+        temporary.push(readPath);
+        await normalizeContent(content.path, readPath, signal);
+        lineScan = await scanFile(readPath, { signal, controlBytes: lineDelimiterCandidates });
+      }
       let detectionOptions = options;
       // The first line this import reads, in the file's own numbering.
       let startLine = 1;
@@ -316,22 +618,25 @@ export function createImportService(deps: ImportDeps) {
         startLine = grown.firstLine + grown.lines;
       }
       const detectStarted = performance.now();
-      let detection = await detectFile(request.path, name, detectionOptions, signal);
-      if (grown) {
-        readPath = path.join(deps.tempDir, `grown-${randomUUID()}`);
-        temporary.push(readPath);
-        await writeTail(request.path, readPath, grown.sizeBytes, detection);
-        detection = { ...detection };
+      let detection = await detectFile(readPath, name, detectionOptions, signal, await sampleContext(content.encoding, content.reference));
+      if (detection.reader.kind === 'lines') {
+        detection = { ...detection, reader: { ...detection.reader, delimiter: lineDelimiterFor((byte) => lineScan.controlBytes.includes(byte)) } };
       }
-      if (!grown && detection.headerLines > 0 && scan.lines - scan.blankLineCount <= detection.headerLines) {
+      if (grown) {
+        const tail = path.join(deps.tempDir, `grown-${randomUUID()}`);
+        temporary.push(tail);
+        await writeTail(readPath, tail, grown.sizeBytes, detection);
+        readPath = tail;
+      }
+      if (!grown && detection.headerLines > 0 && lineScan.lines - lineScan.blankLineCount <= detection.headerLines) {
         throw new AppError('file_header_only', { file: name });
       }
       const zone = options.timeZone ?? (await deps.defaultZone());
       const detectMs = performance.now() - detectStarted;
       const loadStarted = performance.now();
-      const lines = scan.lines - (startLine - 1);
-      const blankLines = scan.blankLines.filter((line) => line >= startLine);
-      const blankCount = grown ? blankLines.length : scan.blankLineCount;
+      const lines = lineScan.lines - (startLine - 1);
+      const blankLines = lineScan.blankLines.filter((line) => line >= startLine);
+      const blankCount = grown ? blankLines.length : lineScan.blankLineCount;
       const result = await importInTransaction({
         name,
         request,
@@ -346,6 +651,7 @@ export function createImportService(deps: ImportDeps) {
         blankCount,
         grownFrom: grown,
         stats,
+        content,
       });
       events.emit('datasets.changed', { reason: 'imported', datasetId: result.datasetId });
       const loadMs = performance.now() - loadStarted;
@@ -373,24 +679,31 @@ export function createImportService(deps: ImportDeps) {
     blankCount: number;
     grownFrom: SourceRow | null;
     stats: fs.Stats;
+    content: SourceContent;
   }): Promise<ImportResult> {
-    const { detection, request, name } = job;
-    const connection = await db.connect();
+    const { request, name } = job;
+    const connection = await db.connect({ progress: true });
     const rejectsTable = `_ls_rejects_${randomUUID().replaceAll('-', '')}`;
     const progress = startProgressPolling(connection, job.stats.size, request);
     try {
-      const attempt = (mode: 'reader' | 'lines') =>
+      const attempt = (mode: 'reader' | 'lines', reader: Reader = job.detection.reader) =>
         connection.transaction(async (tx) => {
+          const detection = { ...job.detection, reader };
           const catalog = tx;
           const target = await targetFor(name, job.options, catalog);
           const now = clock.now();
+          const span = readerSpansLines(reader);
           let datasetId = target.datasetId;
           if (!target.exists) {
-            await tx.run(createDatasetSql(target.name, detection.columns));
+            await tx.run(createDatasetSql(target.name, detection.columns, { span }));
             datasetId = await insertDatasetRecord(tx, { name: target.name, timeColumn: detection.time?.column ?? null, now });
           } else {
-            for (const statement of schemaChangeSql(target.name, schemaChanges(await columnsIn(tx, target.name), detection.columns))) {
+            const existing = await columnsIn(tx, target.name);
+            for (const statement of schemaChangeSql(target.name, schemaChanges(existing, detection.columns))) {
               await tx.run(statement);
+            }
+            if (span && !existing.some((c) => c.name === spanColumn)) {
+              await tx.run(`ALTER TABLE ${datasetTable(target.name)} ADD COLUMN ${quoteIdent(spanColumn)} INTEGER`);
             }
             const record = await getDatasetRecord(tx, datasetId!);
             if (!record.timeColumn && detection.time) {
@@ -430,7 +743,29 @@ export function createImportService(deps: ImportDeps) {
           const firstRecordLine = job.startLine + headerLines;
           let inserted: number;
           let rejectLines: number[] = [];
-          if (mode === 'reader') {
+          let joined = 0;
+          if (reader.kind === 'access' || reader.kind === 'lines') {
+            const counts = await loadText({
+              tx,
+              reader,
+              columns: detection.columns,
+              zone: job.zone,
+              path: job.readPath,
+              target: datasetTable(target.name),
+              rejected: 'logscope.rejected_lines',
+              sourceId,
+              datasetId: datasetId!,
+              firstLine: job.startLine,
+              blankLines: job.blankLines,
+              scratch: `_ls_load_${randomUUID().replaceAll('-', '')}`,
+            });
+            inserted = counts.rows;
+            joined = counts.joined;
+            rejectLines = new Array<number>(counts.rejected);
+            // DuckDB's split of an access log can take two lines for one (an unclosed quote) in
+            // ways the recovery cannot always undo; then the file is read line by line.
+            if (reader.kind === 'access' && inserted + counts.rejected + job.blankCount !== job.lines) throw new AccessNeedsLinePath();
+          } else if (mode === 'reader') {
             const sql = insertSql({
               dataset: target.name,
               reader: detection.reader,
@@ -438,8 +773,9 @@ export function createImportService(deps: ImportDeps) {
               zone: job.zone,
               rejectsTable: detection.reader.kind === 'csv' ? rejectsTable : null,
             });
-            const counted = await tx.all(sql, { path: job.readPath, sourceId, firstRecordLine });
+            const counted = await tx.all(sql, { path: job.readPath, sourceId });
             inserted = Number(counted.rows[0]?.[0] ?? 0);
+            await tx.run(numberByInsertionSql(datasetTable(target.name)), { sourceId, firstRecordLine });
             if (detection.reader.kind === 'csv') {
               // DuckDB numbers reject lines in the file it read; map them to the file's own lines.
               const offset = job.startLine - 1 - (job.grownFrom ? readerHeaderLines : 0);
@@ -485,6 +821,16 @@ export function createImportService(deps: ImportDeps) {
             `UPDATE logscope.source_files SET rows = $rows, rejected = $rejected, skipped = $skipped, time_unparsed = $unparsed WHERE id = $id`,
             { id: sourceId, rows: inserted, rejected: rejectLines.length, skipped, unparsed },
           );
+          if (joined > 0) await tx.run(`INSERT INTO logscope.source_joined_lines VALUES ($id, $joined)`, { id: sourceId, joined });
+          for (const unit of detection.units) {
+            await tx.run(
+              `INSERT INTO logscope.column_units VALUES ($datasetId, $column, $unit) ON CONFLICT (dataset_id, column_name) DO UPDATE SET unit = excluded.unit`,
+              { datasetId: datasetId!, column: unit.column, unit: unit.unit },
+            );
+          }
+          const patternName = job.options.patternName ?? detection.patternName;
+          if (detection.format === 'pattern' && job.options.pattern && job.options.patternName) await patterns.save(job.options.patternName, job.options.pattern, tx);
+          if (detection.format === 'pattern' && patternName) await patterns.used(patternName, tx);
           const record = await getDatasetRecord(tx, datasetId!);
           await refreshDatasetStats(tx, record, now);
           const range = timeColumn
@@ -504,7 +850,7 @@ export function createImportService(deps: ImportDeps) {
             datasetId: datasetId!,
             format: detection.format,
             encoding: detection.encoding,
-            columns: columns.filter((c) => c.name !== sourceColumn && c.name !== lineColumn),
+            columns: columns.filter((c) => !c.name.startsWith(ownColumnPrefix)),
             timeColumn: record.timeColumn,
             levelColumn: levelColumnOf(columns),
             timeZone: detection.time && !timeCarriesOffset(detection.time) ? job.zone : null,
@@ -513,6 +859,9 @@ export function createImportService(deps: ImportDeps) {
             rejected: rejectLines.length,
             skipped,
             timeUnparsed: unparsed,
+            joined,
+            archive: job.content.archive?.name ?? null,
+            member: job.content.archive?.member ?? null,
             duplicate: false,
             grownFrom: job.grownFrom ? { sourceId: job.grownFrom.id, fromLine: job.startLine } : null,
             timeMin: range ? (toCell(range[0]) as string | null) : null,
@@ -525,9 +874,20 @@ export function createImportService(deps: ImportDeps) {
       try {
         return await attempt('reader');
       } catch (error) {
-        if (detection.reader.kind === 'jsonl' && (error instanceof JsonLinesNeedFallback || isJsonReadError(error))) {
+        const reader = job.detection.reader;
+        if (reader.kind === 'jsonl' && (error instanceof JsonLinesNeedFallback || isJsonReadError(error))) {
           log.info('JSON lines need the line-by-line path', { file: name, reason: firstLine(error) });
           return await attempt('lines');
+        }
+        if (reader.kind === 'access' && error instanceof AccessNeedsLinePath) {
+          log.info('access log needs the line-by-line path', { file: name });
+          const lines: LinesReader = {
+            kind: 'lines',
+            delimiter: lineDelimiterFor((byte) => job.scan.controlBytes.includes(byte)),
+            entry: { source: `(${reader.recovery.source})`, groups: ['_m', ...reader.recovery.groups] },
+            continueInto: null,
+          };
+          return await attempt('reader', lines);
         }
         throw error;
       }
@@ -537,7 +897,7 @@ export function createImportService(deps: ImportDeps) {
       progress.stop();
       await connection.run(`DROP TABLE IF EXISTS temp.${quoteIdent(rejectsTable)}`).catch(() => undefined);
       await connection.run(`DROP TABLE IF EXISTS temp.${quoteIdent(`${rejectsTable}_scan`)}`).catch(() => undefined);
-      connection.dispose();
+      await connection.dispose();
     }
   }
 
@@ -560,16 +920,26 @@ export function createImportService(deps: ImportDeps) {
       const since = performance.now();
       try {
         if (signal.aborted) throw new AppError('cancelled');
-        const result = await importFile({
+        const outcomes = await importSource({
           path: resolveRef(item.file),
           name,
           options: item.options,
           origin: 'uploadId' in item.file ? 'upload' : input.origin,
+          ...('lastModified' in item.file ? { lastModified: item.file.lastModified ?? null } : {}),
+          ...(item.file.member !== undefined ? { member: item.file.member } : {}),
           signal,
           onProgress: (p) => emit(p.phase, p.bytesDone, p.bytesTotal, p.rows, since),
         });
-        emit('done', result.lines, result.lines, result.rows, since);
-        results.push({ ok: true, result });
+        // One result per source file: a zip gives one per member.
+        for (const outcome of outcomes) {
+          if (outcome.ok) {
+            emit('done', outcome.result.lines, outcome.result.lines, outcome.result.rows, since);
+            results.push({ ok: true, result: outcome.result });
+          } else {
+            log.warn('import failed', { file: outcome.file, error: outcome.error });
+            results.push({ ok: false, file: outcome.file, error: toWireError(outcome.error) });
+          }
+        }
       } catch (error) {
         if (error instanceof AppError && error.code === 'cancelled') throw error;
         log.warn('import failed', { file: name, error });
@@ -618,6 +988,7 @@ export function createImportService(deps: ImportDeps) {
       const record = await getDatasetRecord(tx, datasetId);
       const deleted = await tx.all(`DELETE FROM ${datasetTable(record.name)} WHERE ${quoteIdent(sourceColumn)} = $sourceId`, { sourceId });
       await tx.run(`DELETE FROM logscope.rejected_lines WHERE source_id = $sourceId`, { sourceId });
+      await tx.run(`DELETE FROM logscope.source_joined_lines WHERE source_id = $sourceId`, { sourceId });
       await tx.run(`DELETE FROM logscope.source_files WHERE id = $sourceId`, { sourceId });
       await refreshDatasetStats(tx, record, clock.now());
       return Number(deleted.rows[0]?.[0] ?? 0);
@@ -655,10 +1026,105 @@ export function createImportService(deps: ImportDeps) {
     return `dataset_${n}`;
   }
 
-  return { preview, run, importFile, listSources, removeSource, rejectsPage, detectFile };
+  async function listFormats() {
+    return {
+      formats: importFormats.map((format) => ({ format, example: formatExamples[format] })),
+      patterns: await patterns.list(),
+    };
+  }
+
+  return {
+    preview,
+    run,
+    importFile,
+    importSource,
+    listSources,
+    removeSource,
+    rejectsPage,
+    detectFile,
+    listFormats,
+    savePattern: (name: string, pattern: string) => patterns.save(name, pattern),
+    removePattern: (name: string) => patterns.remove(name),
+  };
 }
 
 export type ImportService = ReturnType<typeof createImportService>;
+
+/** A source as Logscope reads it: its UTF-8 content on disk, and where it came from. */
+interface SourceContent {
+  path: string;
+  /** A copy in the temp space (decoded or unpacked), removed after the import. */
+  temporary: boolean;
+  encoding: EncodingName;
+  reference: SourceReference;
+  /** The name the source is known by: `app.log.gz`, or `logs.zip/app.log` for a member. */
+  name: string;
+  archive: { name: string; member: string } | null;
+}
+
+type SourceOutcome = { ok: true; result: ImportResult } | { ok: false; file: string; error: unknown };
+
+class AccessNeedsLinePath extends Error {
+  constructor() {
+    super('the access log split did not account for every line');
+  }
+}
+
+/** The name DuckDB's sample file takes after its content: `app.log.gz` holds `app.log`. */
+function contentName(name: string, kind: ContainerKind): string {
+  return kind === 'gzip' ? name.replace(/\.(gz|gzip)$/i, '') || name : name;
+}
+
+function gzipReference(head: Buffer): SourceReference | null {
+  const at = gzipModified(head);
+  return at ? { at, source: 'gzip_header' } : null;
+}
+
+/** A .gz's size once inflated, from its trailer (modulo 4 GiB; at least the packed size). */
+async function gzipContentEstimate(file: string, size: number): Promise<number> {
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    const trailer = Buffer.alloc(4);
+    await handle.read(trailer, 0, 4, Math.max(0, size - 4));
+    const declared = trailer.readUInt32LE(0);
+    return Math.max(declared, size * 4);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function* fileChunks(file: string): AsyncGenerator<Buffer> {
+  yield* fs.createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>;
+}
+
+function memberLabel(archive: string, member: ZipMember): string {
+  return `${archive}/${member.name}`;
+}
+
+/** The members to import: all, or the one asked for by name. */
+function membersOf(zip: OpenedZip, name: string, only: string | undefined): ZipMember[] {
+  const members = only === undefined ? zip.members : zip.members.filter((m) => m.name === only);
+  if (members.length === 0) throw new AppError(only === undefined ? 'archive_empty' : 'file_not_found', { file: only === undefined ? name : `${name}/${only}` });
+  return members;
+}
+
+/**
+ * A member's content: inflated, and gunzipped when the member is itself a .gz (a zip of
+ * rotated logs); an archive inside the archive is refused.
+ */
+async function* memberContent(zip: OpenedZip, member: ZipMember, label: string, budget: InflateBudget, signal?: AbortSignal): AsyncGenerator<Buffer> {
+  const iterator = readZipMember(zip.zip, member, label, budget, signal)[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  if (first.done) return;
+  const rest = (async function* () {
+    yield first.value;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  })();
+  const kind = containerOf(first.value);
+  if (kind === 'zip') throw new AppError('archive_member_unsupported', { file: label, reason: 'an archive inside the archive' });
+  if (kind === 'gzip') yield* gunzipChunks(rest, label, budget, member.entry.compressedSize, signal);
+  else yield* rest;
+}
 
 class JsonLinesNeedFallback extends Error {
   constructor() {
@@ -747,6 +1213,9 @@ function emptyResult(file: string, started: number): ImportResult {
     rejected: 0,
     skipped: 0,
     timeUnparsed: 0,
+    joined: 0,
+    archive: null,
+    member: null,
     duplicate: false,
     grownFrom: null,
     timeMin: null,
@@ -778,8 +1247,11 @@ function importError(error: unknown, file: string): AppError {
 /** The contract's import methods, bound to the service. */
 export function createImportHandlers(
   imports: ImportService,
-): Pick<Handlers, 'import.preview' | 'import.run' | 'sources.list' | 'sources.remove' | 'rejects.page'> {
+): Pick<Handlers, 'import.preview' | 'import.run' | 'sources.list' | 'sources.remove' | 'rejects.page' | 'formats.list' | 'formats.save' | 'formats.remove'> {
   return {
+    'formats.list': () => imports.listFormats(),
+    'formats.save': (input) => imports.savePattern(input.name, input.pattern),
+    'formats.remove': async (input) => ({ removed: await imports.removePattern(input.name) }),
     'import.preview': (input, { signal }) => imports.preview(input, signal),
     'import.run': (input, { signal }) => imports.run(input, signal),
     'sources.list': (input) => imports.listSources(input.datasetId),

@@ -12,7 +12,7 @@ import { timeExpression } from '../../../shared/sql/time';
  */
 export function jsonLinesFallbackSql(spec: { dataset: string; columns: readonly PlannedColumn[]; zone: string }) {
   const lines = `(SELECT text, row_number() OVER () AS n FROM read_csv($path, columns = {'text': 'VARCHAR'}, header = false,
-      delim = '\\x1F', quote = '', escape = '', auto_detect = false, strict_mode = false, max_line_size = 8388608))`;
+      delim = '\\x1F', quote = '', escape = '', auto_detect = false, strict_mode = false, compression = 'none', max_line_size = 8388608))`;
   // CASE, not AND: DuckDB evaluates both sides of AND, and json_type() fails on broken text.
   const isObject = `CASE WHEN json_valid(text) THEN json_type(text) = 'OBJECT' ELSE false END`;
   const select = spec.columns.map((column) => {

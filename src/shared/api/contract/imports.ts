@@ -7,16 +7,40 @@ import { Cell, ColumnInfo, DatasetId, IsoInstant, method } from '../schemas';
  * atomic, deduplicated by content, with every line accounted for.
  */
 
-export const importFormats = ['csv', 'tsv', 'jsonl'] as const;
+/**
+ * The formats Logscope reads (the `format` key of `import --json`; `--format` forces one):
+ * delimited text and JSON lines; web server access logs; text logs whose lines start with a
+ * timestamp (or a syslog priority, or a level); a user's own regex; and `lines`, anything
+ * else, one row per line. docs/formats.md has an example line of each.
+ */
+export const importFormats = ['csv', 'tsv', 'jsonl', 'nginx', 'apache', 'syslog', 'syslog5424', 'log', 'python', 'logcat', 'pattern', 'lines'] as const;
 export const ImportFormat = z.enum(importFormats);
 export type ImportFormat = z.infer<typeof ImportFormat>;
+
+/** Where a year (or date) missing from timestamps came from. */
+export const ReferenceSource = z.enum(['file_modified', 'mail_date', 'upload_modified', 'archive_member', 'gzip_header', 'import_time']);
+export type ReferenceSource = z.infer<typeof ReferenceSource>;
 
 export const TimeKind = z.enum(['instant', 'local', 'mixed', 'epoch_s', 'epoch_ms', 'epoch_us', 'pattern']);
 
 /** Where a file comes from: a path the main process reads, or an upload from browser mode. */
 export const FileRef = z.union([
-  z.object({ path: z.string().min(1) }).strict(),
-  z.object({ uploadId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/), name: z.string().min(1).max(1024) }).strict(),
+  z
+    .object({
+      path: z.string().min(1),
+      /** One member of a zip archive (its name as the preview gave it); absent: every member. */
+      member: z.string().min(1).max(4096).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      uploadId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+      name: z.string().min(1).max(1024),
+      member: z.string().min(1).max(4096).optional(),
+      /** The browser's `File.lastModified` (ms): the year of timestamps written without one. */
+      lastModified: z.number().nullable().optional(),
+    })
+    .strict(),
 ]);
 export type FileRef = z.infer<typeof FileRef>;
 
@@ -50,6 +74,15 @@ export const ImportOptions = z
     /** The zone of times written without an offset (IANA name). */
     timeZone: z.string().min(1).max(64).optional(),
     dataset: DatasetTarget.optional(),
+    /** The text encoding (a WHATWG label such as `utf-8`, `euc-kr`, `cp949`, `latin1`); detected when absent. */
+    encoding: z.string().min(1).max(40).optional(),
+    /** A regular expression with named groups, one column per group (format `pattern`). */
+    pattern: z.string().min(1).max(4000).optional(),
+    /** Saves `pattern` under this name (or, without `pattern`, uses the pattern saved under it). */
+    patternName: z.string().min(1).max(100).optional(),
+    /** Archive limits: the most bytes a .gz or .zip may inflate to, and the highest ratio. */
+    maxUnpackedBytes: z.number().int().positive().optional(),
+    maxCompressionRatio: z.number().positive().optional(),
   })
   .strict();
 export type ImportOptions = z.infer<typeof ImportOptions>;
@@ -78,6 +111,31 @@ export const FilePreview = z.object({
   renamedColumns: z.array(z.object({ from: z.string(), to: z.string() })),
   /** Likely already imported (same name and size); the import checks the content. */
   maybeDuplicateOf: z.object({ sourceId: z.number().int(), dataset: z.string() }).nullable(),
+  /** The member of a zip archive this preview is about. */
+  archive: z.object({ name: z.string(), member: z.string() }).nullable(),
+  /** For text logs: the regex that reads a line (JavaScript syntax, named groups), to copy into a pattern of one's own. */
+  pattern: z.string().nullable(),
+  /** The saved pattern detection chose, by name. */
+  patternName: z.string().nullable(),
+  /** How the lines write their timestamps, as an example (`Jun 14 15:16:01`). */
+  timeLayout: z.string().nullable(),
+  /**
+   * Timestamps without a year (or a date) take it from a reference: which one, the year (or
+   * date) it gives, and how many sample rows went to the year (day) before — a December line
+   * in a file last written in January.
+   */
+  assumedTime: z
+    .object({
+      kind: z.enum(['year', 'date']),
+      source: ReferenceSource,
+      reference: IsoInstant,
+      value: z.string(),
+      sampleRolledBack: z.number().int(),
+    })
+    .nullable(),
+  /** Entries may span lines (stack traces): sample lines joined to the entry before them. */
+  multiline: z.boolean(),
+  sampleJoined: z.number().int(),
   options: ImportOptions,
 });
 export type FilePreview = z.infer<typeof FilePreview>;
@@ -107,6 +165,11 @@ export const ImportResult = z.object({
   rejected: z.number().int(),
   skipped: z.number().int(),
   timeUnparsed: z.number().int(),
+  /** Lines joined to the entry before them (stack traces): lines = rows + joined + rejected + skipped. */
+  joined: z.number().int(),
+  /** For a member of a zip archive: the archive's name and the member's. */
+  archive: z.string().nullable(),
+  member: z.string().nullable(),
   duplicate: z.boolean(),
   /** Set when only the lines added since an earlier import of the same file were read. */
   grownFrom: z.object({ sourceId: z.number().int(), fromLine: z.number().int() }).nullable(),
@@ -123,6 +186,12 @@ export const ImportItemResult = z.union([
   z.object({ ok: z.literal(false), file: z.string(), error: z.object({ code: z.string(), params: z.record(z.string(), z.unknown()) }) }),
 ]);
 export type ImportItemResult = z.infer<typeof ImportItemResult>;
+
+/** A user's own line format, saved by name and offered again. */
+export const SavedPattern = z.object({ name: z.string(), pattern: z.string(), createdAt: IsoInstant, lastUsedAt: IsoInstant.nullable() });
+export type SavedPattern = z.infer<typeof SavedPattern>;
+
+export const FormatInfo = z.object({ format: ImportFormat, example: z.string() });
 
 export const SourceSummary = z.object({
   id: z.number().int(),
@@ -165,6 +234,13 @@ export const importMethods = {
     z.array(ImportItemResult),
   ),
   'sources.list': method(z.object({ datasetId: DatasetId }).strict(), z.array(SourceSummary)),
+  /** The formats Logscope reads, each with an example line, and the user's saved patterns. */
+  'formats.list': method(z.object({}).strict(), z.object({ formats: z.array(FormatInfo), patterns: z.array(SavedPattern) })),
+  'formats.save': method(
+    z.object({ name: z.string().min(1).max(100), pattern: z.string().min(1).max(4000) }).strict(),
+    SavedPattern,
+  ),
+  'formats.remove': method(z.object({ name: z.string().min(1).max(100) }).strict(), z.object({ removed: z.boolean() })),
   'sources.remove': method(z.object({ sourceId: z.number().int().positive() }).strict(), z.object({ rowsRemoved: z.number() })),
   'rejects.page': method(
     z

@@ -21,7 +21,7 @@ import {
 import { IconAlertTriangle, IconCheck, IconCopy, IconX } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { Cell, DatasetSummary, EventPayload } from '@shared/api/contract';
-import type { FilePreview, FileRef, ImportItemResult, ImportOptions } from '@shared/api/contract/imports';
+import { importFormats, type FilePreview, type FileRef, type ImportItemResult, type ImportOptions } from '@shared/api/contract/imports';
 import { AppError, isWireError } from '@shared/api/errors';
 import { useApi } from '../../app/api';
 import { formatInstant } from '../../app/time';
@@ -32,6 +32,10 @@ interface Entry {
   key: string;
   file: File;
   path: string | null;
+  /** One file inside a zip archive (its name in the archive). */
+  member?: string;
+  /** A zip in browser mode: its files are recognised when it is imported, not before. */
+  unpreviewed?: boolean;
   options: ImportOptions;
   preview: FilePreview | null;
   error: AppError | null;
@@ -80,16 +84,26 @@ export function ImportDialog({
     async (entry: Entry) => {
       setEntries((all) => all.map((e) => (e.key === entry.key ? { ...e, loading: true } : e)));
       try {
-        const ref = entry.path ? { path: entry.path } : await headOf(entry.file);
-        const [item] = await api.call('import.preview', { files: [ref], options: [entry.options] });
+        const ref = entry.path ? { path: entry.path, ...(entry.member ? { member: entry.member } : {}) } : await headOf(entry.file);
+        const items = await api.call('import.preview', { files: [ref], options: [entry.options] });
+        const [item] = items;
+        // A zip archive previews as its members: one card each.
+        const members = items.flatMap((i) => (i.ok && i.preview.archive ? [i.preview] : []));
         setEntries((all) =>
-          all.map((e) =>
-            e.key !== entry.key
-              ? e
-              : item?.ok
+          all.flatMap((e): Entry[] => {
+            if (e.key !== entry.key) return [e];
+            if (!entry.member && members.length > 1) {
+              return members.map((preview) => ({ ...e, key: `${e.key}/${preview.archive!.member}`, member: preview.archive!.member, preview, error: null, loading: false }));
+            }
+            if (item && !item.ok && item.error.code === 'archive_preview_unavailable') {
+              return [{ ...e, preview: null, unpreviewed: true, error: toAppError(item.error), loading: false }];
+            }
+            return [
+              item?.ok
                 ? { ...e, preview: item.preview, error: null, loading: false }
                 : { ...e, preview: null, error: toAppError(item && !item.ok ? item.error : null), loading: false },
-          ),
+            ];
+          }),
         );
       } catch (error) {
         setEntries((all) => all.map((e) => (e.key === entry.key ? { ...e, error: toAppError(error), loading: false } : e)));
@@ -127,7 +141,7 @@ export function ImportDialog({
     void previewEntry(next);
   };
 
-  const importable = entries.filter((e) => e.preview && !e.error);
+  const importable = entries.filter((e) => (e.preview && !e.error) || e.unpreviewed);
 
   const start = async () => {
     const controller = new AbortController();
@@ -137,12 +151,12 @@ export function ImportDialog({
     try {
       const refs: { file: FileRef; options: ImportOptions }[] = [];
       for (const entry of importable) {
-        const file = entry.path
-          ? { path: entry.path }
+        const file: FileRef = entry.path
+          ? { path: entry.path, ...(entry.member ? { member: entry.member } : {}) }
           : await uploadFile(entry.file, (sent) => setUploaded((all) => ({ ...all, [entry.key]: sent })), controller.signal);
         // The preview's options are what detection settled on with the user's corrections:
         // the import reads the file exactly as the preview showed it.
-        refs.push({ file, options: entry.preview!.options });
+        refs.push({ file, options: entry.preview?.options ?? {} });
       }
       const done = await api.call('import.run', { jobId: jobId.current, files: refs, origin: 'dropped' }, { signal: controller.signal });
       setResults(done);
@@ -224,7 +238,7 @@ function FileCard({
     <Card withBorder padding="md" data-testid={`import-file-${entry.file.name}`}>
       <Group justify="space-between" mb="xs">
         <Group gap="xs">
-          <Text fw={600}>{entry.file.name}</Text>
+          <Text fw={600}>{entry.member ? `${entry.file.name}/${entry.member}` : entry.file.name}</Text>
           <Text size="sm" c="dimmed">
             {formatSize(entry.file.size)}
           </Text>
@@ -239,7 +253,7 @@ function FileCard({
         {!disabled && <CloseButton aria-label={t('imports.remove')} onClick={onRemove} />}
       </Group>
       {entry.error && (
-        <Alert color="red" icon={<IconX size={16} />}>
+        <Alert color={entry.unpreviewed ? 'blue' : 'red'} icon={entry.unpreviewed ? undefined : <IconX size={16} />}>
           {errorText(entry.error)}
         </Alert>
       )}
@@ -249,9 +263,18 @@ function FileCard({
             <Select
               label={t('imports.format')}
               w={110}
-              data={['csv', 'tsv', 'jsonl']}
+              data={[...importFormats]}
               value={entry.options.format ?? preview.format}
               onChange={(value) => value && onChange({ format: value as ImportOptions['format'] })}
+              disabled={disabled}
+              allowDeselect={false}
+            />
+            <Select
+              label={t('imports.encoding')}
+              w={130}
+              data={[...new Set([preview.encoding, 'utf-8', 'utf-16le', 'utf-16be', 'euc-kr', 'windows-1252'])]}
+              value={entry.options.encoding ?? preview.encoding}
+              onChange={(value) => value && onChange({ encoding: value })}
               disabled={disabled}
               allowDeselect={false}
             />
@@ -309,6 +332,32 @@ function FileCard({
               />
             )}
           </Group>
+          {(entry.options.format ?? preview.format) === 'pattern' || preview.pattern ? (
+            <Group align="flex-end" gap="sm">
+              <TextInput
+                label={t('imports.pattern')}
+                description={t('imports.patternHelp')}
+                style={{ flex: 1 }}
+                styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+                defaultValue={entry.options.pattern ?? preview.pattern ?? ''}
+                onBlur={(event) => {
+                  const pattern = event.currentTarget.value.trim();
+                  if (pattern && pattern !== preview.pattern) onChange({ format: 'pattern', pattern });
+                }}
+                disabled={disabled}
+              />
+              <TextInput
+                label={t('formats.patternName')}
+                w={200}
+                defaultValue={entry.options.patternName ?? preview.patternName ?? ''}
+                onBlur={(event) => {
+                  const patternName = event.currentTarget.value.trim();
+                  if (patternName && patternName !== preview.patternName) onChange({ patternName });
+                }}
+                disabled={disabled}
+              />
+            </Group>
+          ) : null}
           {preview.timeColumn && preview.timeZone === null && (
             <Text size="sm" c="dimmed">
               {t('imports.timeCarriesOffset')}
@@ -398,6 +447,12 @@ function PreviewNotes({ preview }: { preview: FilePreview }) {
   if (missing.length) notes.push(t('imports.missing', { columns: missing.join(', ') }));
   for (const w of widened) notes.push(t('imports.widened', w));
   for (const r of preview.renamedColumns) notes.push(t('imports.renamed', r));
+  if (preview.assumedTime) {
+    const params = { value: preview.assumedTime.value, source: t(`formats.source.${preview.assumedTime.source}`) };
+    notes.push(t(preview.assumedTime.kind === 'year' ? 'formats.assumedYear' : 'formats.assumedDate', params));
+    if (preview.assumedTime.sampleRolledBack) notes.push(t('formats.rolledBack', { count: preview.assumedTime.sampleRolledBack }));
+  }
+  if (preview.multiline && preview.sampleJoined) notes.push(t('formats.multiline', { count: preview.sampleJoined }));
   const warnings: string[] = [];
   if (preview.sampleRejected) warnings.push(t('imports.sampleRejected', { count: preview.sampleRejected }));
   if (preview.sampleTimeUnparsed) warnings.push(t('imports.sampleTimeUnparsed', { count: preview.sampleTimeUnparsed }));

@@ -1,0 +1,43 @@
+// The access-log split alone, through the engine: Logscope's own INSERT of a nginx log into a
+// fresh on-disk database in one transaction, without `_ls_line` (`none`), numbered by
+// `row_number() OVER ()` (`window`), or numbered by insertion order afterwards (`insertion`,
+// what the import does), so the line numbers' cost in time and memory is measured apart.
+import fs from 'node:fs';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { detectAccessLayout } from '../../../src/shared/detect/accessLog';
+import { accessPlan } from '../../../src/shared/imports/formatPlan';
+import { createDatasetSql, insertSql, lineColumn, numberByInsertionSql } from '../../../src/shared/imports/plan';
+import { finishChild } from '../lib';
+
+const [file, database, mode, memoryLimit = '1GB'] = process.argv.slice(2) as [string, string, 'none' | 'window' | 'insertion', string?];
+fs.rmSync(database, { force: true });
+fs.rmSync(`${database}.wal`, { force: true });
+const handle = fs.openSync(file, 'r');
+const buffer = Buffer.alloc(1 << 20);
+const head = buffer.subarray(0, fs.readSync(handle, buffer, 0, buffer.length, 0)).toString('utf8');
+fs.closeSync(handle);
+const layout = detectAccessLayout(head.split('\n').filter(Boolean))!.layout;
+const plan = accessPlan(layout);
+const instance = await DuckDBInstance.create(database, { memory_limit: memoryLimit, temp_directory: `${database}.tmp`, threads: '2' });
+const connection = await instance.connect();
+await connection.run(`SET TimeZone = 'UTC'`);
+await connection.run(createDatasetSql('nginx', plan.columns));
+const plain = insertSql({ dataset: 'nginx', reader: plan.reader, columns: plan.columns, zone: 'UTC', rejectsTable: 'rejects' });
+// The alternative Logscope does not take: numbering in the insert with a window function.
+const sql =
+  mode === 'window'
+    ? plain.replace('AS "_ls_source"', `AS "_ls_source",\n       $firstRecordLine::BIGINT + row_number() OVER () - 1 AS "${lineColumn}"`)
+    : plain;
+const started = performance.now();
+await connection.run('BEGIN TRANSACTION');
+await connection.run(sql, { path: file, sourceId: 1, ...(mode === 'window' ? { firstRecordLine: 1 } : {}) });
+if (mode === 'insertion') await connection.run(numberByInsertionSql('main."nginx"'), { sourceId: 1, firstRecordLine: 1 });
+await connection.run('COMMIT');
+const elapsedMs = performance.now() - started;
+const counted = (await connection.runAndReadAll(`SELECT count(*), count(${lineColumn}) FROM nginx`)).getRows()[0]!;
+const rows = Number(counted[0]);
+const numberedRows = Number(counted[1]);
+connection.closeSync();
+instance.closeSync();
+fs.rmSync(`${database}.tmp`, { recursive: true, force: true });
+finishChild({ elapsedMs, rows, numberedRows });

@@ -1,0 +1,149 @@
+import { detectAccessLayout, type AccessLayout } from './accessLog';
+import { guessDelimiter } from './delimiter';
+import { canonicalLevel } from './levels';
+import { allGrammars, continuationLike, type LineGrammar } from './lineFormats';
+import { execGrouped, type GroupedRegex } from './regex';
+import { parseUserPattern } from './userPattern';
+
+/**
+ * Which format a file is, judged over the whole sample (up to 1 MB), never its first lines
+ * alone: a log that opens with a banner, a stack trace or a hundred lines of something else
+ * is still recognised by what most of it is. The rules are general — each format's own
+ * grammar and the share of lines it accounts for — not fitted to particular files:
+ *
+ * 1. JSON lines when half the non-blank lines are JSON objects.
+ * 2. An access log when half the lines split into an access-log layout.
+ * 3. Delimited text when one delimiter splits nearly every record into the same three or
+ *    more fields, and no log grammar reads nearly every line (a TSV whose rows start with a
+ *    timestamp is still a TSV).
+ * 4. A text-log grammar when its entries are half the lines; the most specific grammar wins
+ *    among those within 10% of the best (syslog over a bare timestamp, logcat over both).
+ * 5. A text-log grammar when its entries plus lines that look like continuations (stack
+ *    traces) are 80% of the sample: a Java log with long traces has few entry lines (and
+ *    its `\tat …` lines would otherwise pass for tab-separated values).
+ * 6. Delimited text when a delimiter is consistent at all (the loader-core rule); then a
+ *    text-log grammar at 60% coverage.
+ * 7. A saved pattern of the user's when it reads half the lines and, with lines that look
+ *    like continuations, 90% of them (checked before 4).
+ * 8. Otherwise `lines`: one row per line, never refused.
+ */
+export type FormatGuess =
+  | { format: 'jsonl' }
+  | { format: 'csv' | 'tsv' }
+  | { format: 'nginx' | 'apache'; layout: AccessLayout }
+  | { format: LineGrammar['format']; grammar: LineGrammar }
+  | { format: 'pattern'; name: string; pattern: string; regex: GroupedRegex }
+  | { format: 'lines' };
+
+export interface GrammarScore {
+  grammar: LineGrammar;
+  /** Lines that start an entry. */
+  entries: number;
+  /** Lines that do not, but look like the continuation of one. */
+  continuations: number;
+}
+
+export interface FormatScores {
+  lines: number;
+  json: number;
+  access: number;
+  accessLayout: AccessLayout | null;
+  grammars: GrammarScore[];
+  delimiter: { delimiter: string; fields: number; consistency: number } | null;
+}
+
+/** Non-blank lines of a sample, without line ends or the byte-order mark. */
+export function sampleLines(text: string): string[] {
+  return text
+    .replace(/^\uFEFF/, '')
+    .split('\n')
+    .map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line))
+    .filter((line) => line.trim() !== '');
+}
+
+const isJsonObject = (line: string): boolean => {
+  const trimmed = line.trim();
+  if (!trimmed.startsWith('{') || !trimmed.endsWith('}')) return false;
+  try {
+    const value: unknown = JSON.parse(trimmed);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+};
+
+/** A syslog entry has a tag (`sshd[123]:`) after a host that is not a level word. */
+function countsAsEntry(grammar: LineGrammar, groups: Record<string, string>): boolean {
+  if (grammar.format !== 'syslog') return true;
+  return groups.process !== '' && canonicalLevel(groups.host ?? '') === null;
+}
+
+export function scoreGrammar(grammar: LineGrammar, lines: readonly string[]): GrammarScore {
+  const compiled = new RegExp(grammar.regex.source);
+  let entries = 0;
+  let continuations = 0;
+  for (const line of lines) {
+    const groups = execGrouped(grammar.regex, compiled, line);
+    if (groups && countsAsEntry(grammar, groups)) entries++;
+    else if (continuationLike.test(line)) continuations++;
+  }
+  return { grammar, entries, continuations };
+}
+
+export function scoreFormats(text: string): FormatScores {
+  const lines = sampleLines(text);
+  const access = detectAccessLayout(lines);
+  return {
+    lines: lines.length,
+    json: lines.filter(isJsonObject).length,
+    access: access ? Math.round(access.share * lines.length) : 0,
+    accessLayout: access?.layout ?? null,
+    grammars: allGrammars().map((g) => scoreGrammar(g, lines)),
+    delimiter: guessDelimiter(text),
+  };
+}
+
+/** The grammar that reads the most entries, preferring the more specific among near ties. */
+export function bestGrammar(scores: readonly GrammarScore[]): GrammarScore | null {
+  const most = Math.max(0, ...scores.map((s) => s.entries));
+  if (most === 0) return null;
+  return scores.find((s) => s.entries >= most * 0.9) ?? null;
+}
+
+export function chooseFormat(text: string, saved: readonly { name: string; pattern: string }[] = []): { guess: FormatGuess; scores: FormatScores } {
+  const scores = scoreFormats(text);
+  const guess = decide(text, scores, saved);
+  return { guess, scores };
+}
+
+function decide(text: string, scores: FormatScores, saved: readonly { name: string; pattern: string }[]): FormatGuess {
+  const total = scores.lines;
+  if (total === 0) return { format: 'lines' };
+  if (scores.json >= total * 0.5) return { format: 'jsonl' };
+  const lines = sampleLines(text);
+  if (scores.accessLayout && scores.access >= total * 0.5) return { format: scores.accessLayout.flavour, layout: scores.accessLayout };
+  const best = bestGrammar(scores.grammars);
+  const share = best ? best.entries / total : 0;
+  const delimited = scores.delimiter;
+  const delimitedFormat = (): FormatGuess => ({ format: delimited?.delimiter === '\t' ? 'tsv' : 'csv' });
+  // A table: one delimiter splits nearly every record alike, into three or more fields, or
+  // into two with a header line the log grammar does not read.
+  const headed = best ? !new RegExp(best.grammar.regex.source).test(lines[0]!) : true;
+  if (delimited && delimited.consistency >= 0.9 && (delimited.fields >= 3 || headed) && share < 0.95) return delimitedFormat();
+  for (const pattern of saved) {
+    const parsed = parseUserPattern(pattern.pattern);
+    if (!parsed.ok || parsed.regex.groups.length < 3) continue;
+    const compiled = new RegExp(parsed.regex.source);
+    const entries = lines.filter((l) => compiled.test(l)).length;
+    const continuations = lines.filter((l) => !compiled.test(l) && continuationLike.test(l)).length;
+    if (entries >= total * 0.5 && entries + continuations >= total * 0.9) return { format: 'pattern', name: pattern.name, pattern: pattern.pattern, regex: parsed.regex };
+  }
+  const coverage = best ? (best.entries + best.continuations) / total : 0;
+  const asLog = () => ({ format: best!.grammar.format, grammar: best!.grammar }) as FormatGuess;
+  if (best && share >= 0.5) return asLog();
+  // Stack traces: `\tat …` lines split "consistently" on tabs, but they continue entries.
+  if (best && share >= 0.05 && coverage >= 0.8) return asLog();
+  if (delimited) return delimitedFormat();
+  if (best && share >= 0.05 && coverage >= 0.6) return asLog();
+  return { format: 'lines' };
+}
