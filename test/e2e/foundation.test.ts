@@ -22,6 +22,8 @@ describe('the first screen in browser mode', () => {
     // The token left the address bar for a cookie.
     await page.waitForURL((url) => !url.search.includes('token'));
     await page.getByTestId('dataset-demo_service').waitFor();
+    // A dataset opens on its dashboard; the rows are one tab away.
+    await page.getByRole('tab', { name: 'Rows' }).click();
     await page.getByRole('gridcell').first().waitFor();
     await expect(page.getByTestId('dataset-title').textContent()).resolves.toBe('demo_service');
     await expect(page.getByTestId('page-summary').textContent()).resolves.toBe('Rows 1–500 of 30,000');

@@ -7,6 +7,8 @@ import { formatInstant } from '../../app/time';
 import { RowTable } from './RowTable';
 import { RenameDatasetDialog, DeleteDatasetDialog } from './DatasetDialogs';
 import { RejectsPanel, SourcesPanel } from '../imports/SourcesPanel';
+import { PatternsTab } from '../patterns/PatternsTab';
+import { Dashboard } from '../dashboard/Dashboard';
 
 export function DatasetView({ dataset, zone }: { dataset: DatasetSummary; zone: string }) {
   const { t } = useTranslation();
@@ -51,13 +53,18 @@ export function DatasetView({ dataset, zone }: { dataset: DatasetSummary; zone: 
         </Menu>
       </Group>
 
-      <Tabs defaultValue="rows" keepMounted={false} style={{ flex: 1, display: 'flex', flexDirection: 'column', minHeight: 0 }}>
+      <Tabs defaultValue="dashboard" keepMounted={false} style={{ flex: 1, display: 'flex', flexDirection: 'column', minHeight: 0 }}>
         <Tabs.List>
+          <Tabs.Tab value="dashboard">{t('dashboard.tab')}</Tabs.Tab>
           <Tabs.Tab value="rows">{t('table.tabRows')}</Tabs.Tab>
           <Tabs.Tab value="columns">{t('table.tabColumns')}</Tabs.Tab>
+          <Tabs.Tab value="patterns">{t('patterns.tab')}</Tabs.Tab>
           <Tabs.Tab value="sources">{t('imports.sourcesTab')}</Tabs.Tab>
           <Tabs.Tab value="rejects">{t('imports.rejectsTab')}</Tabs.Tab>
         </Tabs.List>
+        <Tabs.Panel value="dashboard" pt="sm" style={{ flex: 1, minHeight: 0, overflow: 'auto' }}>
+          <Dashboard dataset={dataset} zone={zone} />
+        </Tabs.Panel>
         <Tabs.Panel value="rows" pt="sm" style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}>
           <RowTable dataset={dataset} zone={zone} />
         </Tabs.Panel>
@@ -80,6 +87,9 @@ export function DatasetView({ dataset, zone }: { dataset: DatasetSummary; zone: 
               </Table.Tbody>
             </Table>
           </Box>
+        </Tabs.Panel>
+        <Tabs.Panel value="patterns" pt="sm" style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}>
+          <PatternsTab dataset={dataset} zone={zone} />
         </Tabs.Panel>
         <Tabs.Panel value="sources" pt="sm" style={{ flex: 1, minHeight: 0 }}>
           <SourcesPanel dataset={dataset} zone={zone} />

@@ -1,0 +1,103 @@
+import { useEffect, useRef } from 'react';
+import * as echarts from 'echarts/core';
+import { BarChart, HeatmapChart, LineChart, PieChart, ScatterChart } from 'echarts/charts';
+import {
+  BrushComponent,
+  GridComponent,
+  LegendComponent,
+  TitleComponent,
+  ToolboxComponent,
+  TooltipComponent,
+  VisualMapComponent,
+} from 'echarts/components';
+import { SVGRenderer } from 'echarts/renderers';
+import type { EChartsOption } from 'echarts';
+
+// SVG, as the main process draws files: the same renderer on screen and in an export.
+echarts.use([
+  BarChart,
+  HeatmapChart,
+  LineChart,
+  PieChart,
+  ScatterChart,
+  BrushComponent,
+  GridComponent,
+  LegendComponent,
+  TitleComponent,
+  ToolboxComponent,
+  TooltipComponent,
+  VisualMapComponent,
+  SVGRenderer,
+]);
+
+export interface EChartClick {
+  seriesId: string | null;
+  dataIndex: number;
+  name: string | null;
+}
+
+/**
+ * Hosts one ECharts instance: options from `src/shared/charts`, resized with its box,
+ * clicks reported, and on time charts a horizontal brush that is always armed, so
+ * dragging across the chart selects a range.
+ */
+export function EChart({
+  option,
+  height,
+  brushable = false,
+  onClick,
+  onBrush,
+  testId,
+  ariaLabel,
+}: {
+  option: EChartsOption;
+  height: number;
+  brushable?: boolean;
+  onClick?: (click: EChartClick) => void;
+  onBrush?: (fromIndex: number, toIndex: number) => void;
+  testId?: string;
+  ariaLabel?: string;
+}) {
+  const box = useRef<HTMLDivElement>(null);
+  const chart = useRef<echarts.ECharts | null>(null);
+  const handlers = useRef({ onClick, onBrush });
+  handlers.current = { onClick, onBrush };
+
+  useEffect(() => {
+    const element = box.current;
+    if (!element) return;
+    const instance = echarts.init(element, null, { renderer: 'svg' });
+    chart.current = instance;
+    instance.on('click', (params) => {
+      const p = params as { seriesId?: string; dataIndex?: number; name?: string };
+      handlers.current.onClick?.({ seriesId: p.seriesId ?? null, dataIndex: p.dataIndex ?? 0, name: p.name ?? null });
+    });
+    instance.on('brushEnd', (params) => {
+      const area = (params as { areas?: { coordRange?: [number, number] }[] }).areas?.[0];
+      const range = area?.coordRange;
+      instance.dispatchAction({ type: 'brush', areas: [] });
+      if (range && Number.isFinite(range[0]) && Number.isFinite(range[1])) handlers.current.onBrush?.(Math.round(range[0]), Math.round(range[1]));
+    });
+    // Tests and screenshots wait for the end of the drawing animation.
+    instance.on('finished', () => element.setAttribute('data-rendered', 'true'));
+    const observer = new ResizeObserver(() => instance.resize());
+    observer.observe(element);
+    return () => {
+      observer.disconnect();
+      instance.dispose();
+      chart.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    const instance = chart.current;
+    if (!instance) return;
+    box.current?.setAttribute('data-rendered', 'false');
+    instance.setOption(option, { notMerge: true, lazyUpdate: false });
+    if (brushable) {
+      instance.dispatchAction({ type: 'takeGlobalCursor', key: 'brush', brushOption: { brushType: 'lineX', brushMode: 'single' } });
+    }
+  }, [option, brushable]);
+
+  return <div ref={box} style={{ width: '100%', height }} data-testid={testId} role="img" aria-label={ariaLabel} />;
+}

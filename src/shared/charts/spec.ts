@@ -1,0 +1,198 @@
+import { z } from 'zod';
+import { Cell, DatasetId, IsoInstant } from '../api/schemas';
+
+/**
+ * What a dashboard chart is asked for and what it answers, shared by the contract, the
+ * SQL builders, the option builders, the export path and (later) the e-mailed report.
+ */
+
+export const chartIds = ['events', 'latency', 'errors', 'status', 'top-endpoints', 'slow-endpoints', 'heatmap', 'histogram', 'patterns'] as const;
+export const ChartId = z.enum(chartIds);
+export type ChartId = z.infer<typeof ChartId>;
+
+/** A column, or a field inside a STRUCT column: `['client', 'ip']`. */
+export const ColumnPath = z.array(z.string().min(1).max(256)).min(1).max(4);
+export type ColumnPath = z.infer<typeof ColumnPath>;
+
+export const DurationUnit = z.enum(['ns', 'us', 'ms', 's']);
+export type DurationUnit = z.infer<typeof DurationUnit>;
+
+export const roleNames = ['time', 'duration', 'status', 'level', 'endpoint', 'method', 'client', 'user', 'message'] as const;
+export const RoleName = z.enum(roleNames);
+export type RoleName = z.infer<typeof RoleName>;
+
+/** Which column plays which part; null when the dataset has none. */
+export const Roles = z
+  .object({
+    time: ColumnPath.nullable(),
+    duration: z.object({ column: ColumnPath, unit: DurationUnit }).strict().nullable(),
+    status: ColumnPath.nullable(),
+    level: ColumnPath.nullable(),
+    endpoint: ColumnPath.nullable(),
+    method: ColumnPath.nullable(),
+    client: ColumnPath.nullable(),
+    user: ColumnPath.nullable(),
+    message: ColumnPath.nullable(),
+  })
+  .strict();
+export type Roles = z.infer<typeof Roles>;
+
+export const emptyRoles: Roles = {
+  time: null,
+  duration: null,
+  status: null,
+  level: null,
+  endpoint: null,
+  method: null,
+  client: null,
+  user: null,
+  message: null,
+};
+
+/** The column a role points at, whatever its shape. */
+export function roleColumn(roles: Roles, role: RoleName): ColumnPath | null {
+  return role === 'duration' ? (roles.duration?.column ?? null) : roles[role];
+}
+
+/** A half-open range of instants `[from, to)`. */
+export const TimeRange = z.object({ from: IsoInstant, to: IsoInstant }).strict();
+export type TimeRange = z.infer<typeof TimeRange>;
+
+/**
+ * One filter chip. Chips on the same field are alternatives (OR), chips on different
+ * fields all apply (AND). `weekdayHour` is in the chart's zone, Monday = 0.
+ */
+export const FieldFilter = z.discriminatedUnion('field', [
+  z.object({ field: z.literal('status'), value: z.number().int().min(0).max(9999) }).strict(),
+  z.object({ field: z.literal('statusClass'), value: z.number().int().min(1).max(9) }).strict(),
+  z.object({ field: z.literal('level'), value: z.string().max(200) }).strict(),
+  z.object({ field: z.literal('endpoint'), value: z.string().max(2000) }).strict(),
+  z.object({ field: z.literal('method'), value: z.string().max(200) }).strict(),
+  z.object({ field: z.literal('client'), value: z.string().max(500) }).strict(),
+  z.object({ field: z.literal('user'), value: z.string().max(500) }).strict(),
+  z.object({ field: z.literal('weekdayHour'), weekday: z.number().int().min(0).max(6), hour: z.number().int().min(0).max(23) }).strict(),
+  z.object({ field: z.literal('duration'), minMs: z.number().min(0), maxMs: z.number().min(0).nullable() }).strict(),
+  /** A message template (issue 7): rows whose `_ls_pattern` is this id. */
+  z.object({ field: z.literal('pattern'), value: z.number().int().positive() }).strict(),
+]);
+export type FieldFilter = z.infer<typeof FieldFilter>;
+export type FilterField = FieldFilter['field'];
+
+export const MessageSearch = z.object({ text: z.string().min(1).max(500), regex: z.boolean().default(false) }).strict();
+export type MessageSearch = z.infer<typeof MessageSearch>;
+
+export const StackBy = z.enum(['auto', 'status', 'level', 'none']);
+export type StackBy = z.infer<typeof StackBy>;
+
+export const ChartOptions = z
+  .object({
+    /** Events over time: what the bars are stacked by. */
+    stackBy: StackBy.default('auto'),
+    /** Latency histogram: logarithmic bins and axis. */
+    logScale: z.boolean().default(true),
+  })
+  .strict();
+export type ChartOptions = z.infer<typeof ChartOptions>;
+
+/** One chart of one dataset under the dashboard's filter state. */
+export const ChartQuery = z
+  .object({
+    datasetId: DatasetId,
+    chart: ChartId,
+    /** IANA zone the buckets, the heatmap and the labels are in. */
+    zone: z.string().min(1).max(64),
+    /** null: the dataset's whole time range. */
+    range: TimeRange.nullable().default(null),
+    filters: z.array(FieldFilter).max(50).default([]),
+    search: MessageSearch.nullable().default(null),
+    /** The chart's width on screen, for the bucket size. */
+    widthPx: z.number().int().min(200).max(4000).default(1000),
+    /**
+     * A fixed bucket (ms, dividing a day) instead of one chosen from the range and width:
+     * "requests per minute" for a report. At most `MAX_FIXED_BUCKETS` buckets.
+     */
+    bucketMs: z
+      .number()
+      .int()
+      .min(1000)
+      .max(86_400_000)
+      .refine((ms) => 86_400_000 % ms === 0, 'a bucket divides a day')
+      .nullable()
+      .default(null),
+    options: ChartOptions.default({ stackBy: 'auto', logScale: true }),
+  })
+  .strict();
+export type ChartQuery = z.infer<typeof ChartQuery>;
+export type ChartQueryInput = z.input<typeof ChartQuery>;
+
+/** What the events chart was stacked by, the error rate based on, and so on. */
+export const ChartBasis = z.enum(['none', 'status', 'level']);
+export type ChartBasis = z.infer<typeof ChartBasis>;
+
+export const ChartResult = z.object({
+  chart: ChartId,
+  /** Column names of `rows`, as the CSV export writes them. */
+  columns: z.array(z.string()),
+  rows: z.array(z.array(Cell)),
+  /** Time charts: every bucket start (UTC ms) of the range, empty ones too. */
+  buckets: z.array(z.number()).nullable(),
+  bucketMs: z.number().nullable(),
+  /** The range the chart covers (the dataset's whole range when none was asked). */
+  range: TimeRange.nullable(),
+  /** Offsets of the zone over the range, for labels: `[startMs, endMs, offsetMs]`. */
+  zoneOffsets: z.array(z.tuple([z.number(), z.number(), z.number()])),
+  /** Rows the chart is computed from (after range, filters and search). */
+  covered: z.number(),
+  basis: ChartBasis,
+  /** The duration unit converted from, when the chart shows durations. */
+  durationUnit: DurationUnit.nullable(),
+  elapsedMs: z.number(),
+});
+export type ChartResult = z.infer<typeof ChartResult>;
+
+export const ExportFormat = z.enum(['png', 'svg', 'csv']);
+export type ExportFormat = z.infer<typeof ExportFormat>;
+
+export const ChartExportRequest = z
+  .object({
+    query: ChartQuery,
+    format: ExportFormat,
+    /** Layout size in CSS pixels; a PNG has `scale` times as many pixels. */
+    width: z.number().int().min(300).max(4000).default(1200),
+    height: z.number().int().min(200).max(3000).default(600),
+    scale: z.number().int().min(1).max(4).default(2),
+    theme: z.enum(['light', 'dark']).default('light'),
+    language: z.enum(['ko', 'en']).default('en'),
+  })
+  .strict();
+export type ChartExportRequest = z.infer<typeof ChartExportRequest>;
+
+export const ChartExport = z.object({
+  fileName: z.string(),
+  mimeType: z.string(),
+  /** The file's bytes, base64: both transports carry JSON. */
+  base64: z.string(),
+  bytes: z.number().int(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  /** Rows the chart was computed from, and the range it covers. */
+  covered: z.number(),
+  range: TimeRange.nullable(),
+});
+export type ChartExport = z.infer<typeof ChartExport>;
+
+/** A column a role can point at, with its DuckDB type (STRUCT fields flattened). */
+export const RoleColumn = z.object({ path: ColumnPath, type: z.string() });
+export type RoleColumn = z.infer<typeof RoleColumn>;
+
+export const DashboardRoles = z.object({
+  datasetId: DatasetId,
+  /** The roles charts use: the user's choice if saved, else the detected ones. */
+  roles: Roles,
+  detected: Roles,
+  custom: z.boolean(),
+  columns: z.array(RoleColumn),
+  /** Charts whose roles are present, in dashboard order. */
+  charts: z.array(ChartId),
+});
+export type DashboardRoles = z.infer<typeof DashboardRoles>;
