@@ -123,6 +123,14 @@ describe('maskMessage', () => {
     expect(maskMessage('connection from 84.102.20.2 () at Sun Jul 24 02:38:22 2005')).toEqual(['connection', 'from', '<*>', '(<*>)', 'at', '<*>']);
   });
 
+  it('masks a bracketed date that starts with a weekday, whatever the day', () => {
+    const sunday = maskMessage('[Sun Dec 04 04:47:44 2005] [notice] workerEnv.init() ok');
+    expect(sunday).toEqual(['[<*>', '<*>', '<*>]', '[notice]', 'workerEnv.init()', 'ok']);
+    expect(maskMessage('[Mon Dec 05 03:21:00 2005] [notice] workerEnv.init() ok')).toEqual(sunday);
+    // A bracketed word that is not next to a number stays a word.
+    expect(maskMessage('[Sun] is a day')).toEqual(['[Sun]', 'is', 'a', 'day']);
+  });
+
   it('gives lines of one event one shape when a list of ids varies in length', () => {
     const one = maskMessage('ask 10.0.0.1:50010 to delete blk_1 blk_-2');
     const three = maskMessage('ask 10.0.0.2:50010 to delete blk_3 blk_4 blk_5');

@@ -340,11 +340,13 @@ export function maskMessage(message: string, maskToken: (token: string) => strin
   return masked;
 }
 
-/** `Jul,` → `<*>,`: `bareWord` has checked the token is a word and trailing punctuation. */
+/** `Jul,` → `<*>,`, `[Sun` → `[<*>`: `bareWord` has checked the token is a word and punctuation. */
 function maskWordKeepingPunctuation(token: string): string {
+  let start = 0;
+  while (start < token.length && isLeadingWrapper(token.charCodeAt(start))) start++;
   let end = token.length;
-  while (end > 0 && isTrailingWrapper(token.charCodeAt(end - 1))) end--;
-  return WILDCARD + token.slice(end);
+  while (end > start && isTrailingWrapper(token.charCodeAt(end - 1))) end--;
+  return token.slice(0, start) + WILDCARD + token.slice(end);
 }
 
 function isCalendarWord(token: string): boolean {
@@ -352,17 +354,23 @@ function isCalendarWord(token: string): boolean {
   return word !== undefined && CALENDAR_WORDS.has(word);
 }
 
-/** A short ASCII word, lower-cased, without trailing punctuation (`Jul,` → `jul`); else undefined. */
+/**
+ * A short ASCII word, lower-cased, without the brackets and punctuation around it
+ * (`Jul,` → `jul`, `[Sun` → `sun`: a bracketed date such as `[Sun Dec 04 04:47:44 2005]`
+ * starts with one); else undefined.
+ */
 function bareWord(token: string): string | undefined {
   if (token.length > 10) return undefined;
+  let start = 0;
+  while (start < token.length && isLeadingWrapper(token.charCodeAt(start))) start++;
   let end = token.length;
-  while (end > 0 && isTrailingWrapper(token.charCodeAt(end - 1))) end--;
-  if (end === 0) return undefined;
-  for (let index = 0; index < end; index++) {
+  while (end > start && isTrailingWrapper(token.charCodeAt(end - 1))) end--;
+  if (end === start) return undefined;
+  for (let index = start; index < end; index++) {
     const code = token.charCodeAt(index) | 0x20;
     if (code < 97 || code > 122) return undefined;
   }
-  return token.slice(0, end).toLowerCase();
+  return token.slice(start, end).toLowerCase();
 }
 
 /** A token that is a wildcard with at most punctuation around it (`<*>`, `(<*>`, `<*>,`). */

@@ -1,0 +1,63 @@
+// Mining a big dataset through the pattern service: the rows are imported first (timed
+// apart), then mined in the service's batches, with each batch's steps as the service
+// logs them; then every row's pattern is read back and scored against the generator.
+import fs from 'node:fs';
+import { openAppCore } from '../../../src/main/app';
+import { createLocalApi } from '../../../src/main/transport/local';
+import type { Logger } from '../../../src/main/services/logger';
+import { groupingAccuracy } from '../../../src/shared/patterns/accuracy';
+import { createServiceLogGenerator } from '../../../src/shared/synth/serviceLog';
+import { finishChild } from '../lib';
+
+const [file, dataDir, lineCount, memoryLimit = '4GB'] = process.argv.slice(2) as [string, string, string, string?];
+fs.rmSync(dataDir, { recursive: true, force: true });
+const steps = { readMs: 0, mineMs: 0, assignMs: 0, templatesMs: 0, stateMs: 0, batches: 0, merges: 0, stateBytes: 0 };
+const log: Logger = {
+  debug(message, fields = {}) {
+    if (message === 'patterns batch') {
+      steps.batches++;
+      for (const key of ['readMs', 'mineMs', 'assignMs', 'templatesMs', 'merges'] as const) steps[key] += Number(fields[key] ?? 0);
+    } else if (message === 'patterns state') {
+      steps.stateMs += Number(fields.stateMs ?? 0);
+      steps.stateBytes = Number(fields.stateBytes ?? 0);
+    }
+  },
+  info() {},
+  warn: (message, fields) => process.stderr.write(`${message} ${JSON.stringify(fields)}\n`),
+  error: (message, fields) => process.stderr.write(`${message} ${JSON.stringify(fields)}\n`),
+};
+const core = await openAppCore({ dataDir, ownerKind: 'cli', memoryLimit, log });
+if ('served' in core) throw new Error('data folder busy');
+const api = createLocalApi(core.rpc, core.events);
+let started = performance.now();
+const imported = await core.imports.importFile({ path: file, origin: 'command', options: { timeZone: 'UTC' } });
+const importMs = performance.now() - started;
+started = performance.now();
+const status = await api.call('patterns.wait', { datasetId: imported.datasetId! });
+const miningMs = performance.now() - started;
+
+started = performance.now();
+const predicted = new Int32Array(imported.rows);
+let index = 0;
+let after: { sourceId: number; line: number } | null = null;
+for (;;) {
+  const page: Awaited<ReturnType<typeof api.call<'patterns.assign'>>> = await api.call('patterns.assign', { datasetId: imported.datasetId!, after, limit: 100_000 });
+  for (const row of page.rows) predicted[index++] = row.patternId ?? -1;
+  if (!page.next) break;
+  after = page.next;
+}
+const assignMs = performance.now() - started;
+const truth: string[] = [];
+for (const record of createServiceLogGenerator({ lines: Number(lineCount) })) truth.push(record.messageTemplate);
+const list = await api.call('patterns.list', { datasetId: imported.datasetId!, limit: 10_000, sparklineBuckets: 0 });
+await core.dispose();
+finishChild({
+  rows: imported.rows,
+  importMs,
+  miningMs,
+  assignMs,
+  steps,
+  templates: status.templates,
+  countsSum: list.templates.reduce((sum, t) => sum + t.count, 0),
+  accuracy: index === truth.length ? groupingAccuracy(Array.from(predicted), truth) : null,
+});
