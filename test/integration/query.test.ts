@@ -90,6 +90,11 @@ describe('read-only confinement of queries', () => {
     expect(described.rows.map((r) => r[0])).toContain('latency_ms');
   });
 
+  it('runs a statement followed by a semicolon and a comment', async () => {
+    const result = await api.call('query.run', { sql: 'SELECT 42 AS answer; -- the usual\n' });
+    expect(result.rows).toEqual([[42]]);
+  });
+
   it('pages through a materialised result, in order', async () => {
     const result = await api.call('query.run', { sql: 'SELECT * FROM range(2500) t(i) ORDER BY i DESC', limit: 1000 });
     expect(result.total).toBe(2500);
@@ -99,10 +104,34 @@ describe('read-only confinement of queries', () => {
     expect(page.rows.at(-1)![0]).toBe(0);
   });
 
-  it('reports a failing query with DuckDB message', async () => {
-    const error = await api.call('query.run', { sql: `SELECT no_such_column FROM ${demoDatasetName}` }).then(() => null, (e: unknown) => e);
+  it("reports a failing query with DuckDB's message on one line, and where in the statement", async () => {
+    const sql = `SELECT level,\n       no_such_column FROM ${demoDatasetName}`;
+    const error = await api.call('query.run', { sql }).then(() => null, (e: unknown) => e);
     expect((error as AppError).code).toBe('query_failed');
     expect(String((error as AppError).params.message)).toMatch(/no_such_column/);
+    expect(String((error as AppError).params.message)).not.toMatch(/\n|LINE \d/);
+    expect((error as AppError).params.position).toBe(sql.indexOf('no_such_column'));
+  });
+
+  it('keeps a history of what the console ran, newest first, failures included', async () => {
+    await api.call('query.run', { sql: 'SELECT 1 AS a', history: true });
+    await api.call('query.run', { sql: 'SELECT nope', history: true }).catch(() => undefined);
+    await api.call('query.run', { sql: 'SELECT 2 AS not_kept' });
+    const history = await api.call('query.history', {});
+    expect(history.slice(0, 2).map((h) => [h.sql, h.rows, h.errorCode])).toEqual([
+      ['SELECT nope', null, 'query_failed'],
+      ['SELECT 1 AS a', 1, null],
+    ]);
+  });
+
+  it('offers completion of datasets, their columns, the views and DuckDB functions', async () => {
+    const schema = await api.call('query.schema', {});
+    const demo = schema.tables.find((t) => t.name === demoDatasetName);
+    expect(demo?.kind).toBe('dataset');
+    expect(demo?.columns.map((c) => c.name)).toContain('latency_ms');
+    expect(schema.tables.find((t) => t.schema === 'logscope' && t.name === 'rejects')?.kind).toBe('view');
+    expect(schema.tables.some((t) => t.name === 'settings' || t.name === 'query_history')).toBe(false);
+    expect(schema.functions).toEqual(expect.arrayContaining(['quantile_cont', 'date_trunc', 'regexp_extract']));
   });
 
   it('cancels a running query', async () => {

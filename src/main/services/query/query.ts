@@ -3,12 +3,15 @@ import { toCell } from '../db/cells';
 import { AppError } from '../../../shared/api/errors';
 import type { Output, ParsedInput } from '../../../shared/api/contract';
 import { checkSerializedQuery, type ConfinementPolicy } from '../../../shared/sql/confine';
+import { errorPosition, soleStatement } from '../../../shared/sql/statements';
+import type { HistoryEntry } from '../../../shared/api/contract/console';
+import type { Clock } from '../clock';
 import { quoteIdent } from '../../../shared/sql/quote';
 import { listDatasetRecords } from '../catalog/datasets';
 import { catalogSchema } from '../catalog/migrations';
 
 /** Views in Logscope's schema that queries may read (each issue that adds one lists it here). */
-export const queryableViews = new Set<string>(['sources', 'rejects']);
+export const queryableViews = new Set<string>(['sources', 'rejects', 'patterns']);
 
 /** Results kept for paging; older ones are dropped. */
 const keptResults = 8;
@@ -18,7 +21,7 @@ const keptResults = 8;
  * parse tree, then materialised once into a temporary table on the query connection,
  * so the grid can page through a stable result without running the query again.
  */
-export function createQueryService({ db }: { db: Db }) {
+export function createQueryService({ db, clock }: { db: Db; clock: Clock }) {
   const results = new Map<string, { table: string; columns: Output<'query.run'>['columns']; total: number }>();
   let nextResult = 1;
 
@@ -46,7 +49,19 @@ export function createQueryService({ db }: { db: Db }) {
 
   async function run(input: ParsedInput<'query.run'>, signal: AbortSignal): Promise<Output<'query.run'>> {
     const started = performance.now();
-    const sql = input.sql.trim().replace(/;+\s*$/, '');
+    const sql = soleStatement(input.sql);
+    if (!input.history) return runChecked(sql, input.limit, started, signal);
+    try {
+      const result = await runChecked(sql, input.limit, started, signal);
+      await remember(sql, result.elapsedMs, result.total, null);
+      return result;
+    } catch (error) {
+      await remember(sql, Math.round(performance.now() - started), null, error instanceof AppError ? error.code : 'internal');
+      throw error;
+    }
+  }
+
+  async function runChecked(sql: string, limit: number, started: number, signal: AbortSignal): Promise<Output<'query.run'>> {
     await check(sql);
     const connection = await db.connection('query');
     const resultId = String(nextResult++);
@@ -57,11 +72,14 @@ export function createQueryService({ db }: { db: Db }) {
       await connection.run(`CREATE TEMP TABLE ${quoteIdent(table)} AS SELECT * FROM (\n${sql}\n)`, {}, signal);
     } catch (error) {
       if (error instanceof AppError) throw error;
-      throw new AppError('query_failed', { message: duckdbMessage(error) }, { cause: error });
+      const full = duckdbMessage(error);
+      // One line of Logscope's own comes before the user's statement; the excerpt DuckDB
+      // appends ("LINE 2: … ^") becomes a position the editor marks.
+      throw new AppError('query_failed', { message: withoutExcerpt(full), position: errorPosition(full, sql, 1) }, { cause: error });
     }
     const counted = await connection.all(`SELECT count(*) FROM temp.${quoteIdent(table)}`, {}, signal);
     const total = Number(counted.rows[0]?.[0] ?? 0);
-    const first = await connection.all(`SELECT * FROM temp.${quoteIdent(table)} LIMIT $limit`, { limit: input.limit }, signal);
+    const first = await connection.all(`SELECT * FROM temp.${quoteIdent(table)} LIMIT $limit`, { limit }, signal);
     results.set(resultId, { table, columns: first.columns, total });
     await forgetOldResults();
     return {
@@ -94,12 +112,69 @@ export function createQueryService({ db }: { db: Db }) {
     }
   }
 
-  return { check, run, page };
+  async function remember(sql: string, elapsedMs: number, rows: number | null, errorCode: string | null) {
+    const catalog = await db.connection('catalog');
+    await catalog.run(
+      `INSERT INTO logscope.query_history (sql, ran_at, elapsed_ms, row_count, error_code) VALUES ($sql, $at::TIMESTAMP, $elapsed, $rows, $error)`,
+      { sql, at: clock.now().toISOString(), elapsed: elapsedMs, rows, error: errorCode },
+    );
+    // A history, not an archive: keep the latest thousand.
+    await catalog.run(`DELETE FROM logscope.query_history WHERE id <= (SELECT max(id) - 1000 FROM logscope.query_history)`);
+  }
+
+  async function history(limit: number): Promise<HistoryEntry[]> {
+    const catalog = await db.connection('catalog');
+    const { rows } = await catalog.all(
+      `SELECT id, sql, ran_at, elapsed_ms, row_count, error_code FROM logscope.query_history ORDER BY id DESC LIMIT $limit`,
+      { limit },
+    );
+    return rows.map((r) => ({
+      id: Number(r[0]),
+      sql: String(r[1]),
+      ranAt: toCell(r[2]) as string,
+      elapsedMs: r[3] === null ? null : Number(r[3]),
+      rows: r[4] === null ? null : Number(r[4]),
+      errorCode: r[5] === null ? null : String(r[5]),
+    }));
+  }
+
+  /** What completion offers: dataset tables and Logscope's views with their columns, and DuckDB's functions. */
+  async function schema(): Promise<Output<'query.schema'>> {
+    const catalog = await db.connection('catalog');
+    const datasets = new Set((await listDatasetRecords(catalog)).map((r) => r.name));
+    const { rows } = await catalog.all(
+      `SELECT schema_name, table_name, column_name, data_type FROM duckdb_columns()
+       WHERE database_name = current_database() AND (schema_name = 'main' OR schema_name = $viewSchema)
+       ORDER BY schema_name, table_name, column_index`,
+      { viewSchema: catalogSchema },
+    );
+    const tables = new Map<string, Output<'query.schema'>['tables'][number]>();
+    for (const [schemaName, tableName, column, type] of rows) {
+      const name = String(tableName);
+      const isDataset = schemaName === 'main' && datasets.has(name);
+      const isView = schemaName === catalogSchema && queryableViews.has(name);
+      if (!isDataset && !isView) continue;
+      const key = `${String(schemaName)}.${name}`;
+      let table = tables.get(key);
+      if (!table) tables.set(key, (table = { name, schema: String(schemaName), kind: isDataset ? 'dataset' : 'view', columns: [] }));
+      table.columns.push({ name: String(column), type: String(type) });
+    }
+    const functions = await catalog.all(
+      `SELECT DISTINCT function_name FROM duckdb_functions() WHERE function_type IN ('scalar', 'aggregate', 'macro') AND NOT starts_with(function_name, '__') ORDER BY 1`,
+    );
+    return { tables: [...tables.values()], functions: functions.rows.map((r) => String(r[0])) };
+  }
+
+  return { check, run, page, history, schema };
 }
 
 export type QueryService = ReturnType<typeof createQueryService>;
 
-/** DuckDB's message without the engine's error-class prefix noise, for the user. */
 export function duckdbMessage(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).trim();
+}
+
+/** The message on one line, without DuckDB's "LINE n: …" excerpt and caret. */
+export function withoutExcerpt(message: string): string {
+  return message.split(/\n\s*LINE \d+:/)[0]!.replace(/\s*\n\s*/g, ' ').trim();
 }

@@ -39,6 +39,8 @@ export const coreMethods = {
         sql: z.string().min(1).max(100_000),
         /** Rows returned with the result; the rest is paged with `query.page`. */
         limit: z.number().int().min(0).max(10_000).default(200),
+        /** Keep it in the console's history. */
+        history: z.boolean().default(false),
       })
       .strict(),
     QueryResult,

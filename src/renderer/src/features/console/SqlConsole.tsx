@@ -1,0 +1,248 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Alert, Badge, Box, Button, Group, ScrollArea, Stack, Text, Title, Tooltip, UnstyledButton, useComputedColorScheme } from '@mantine/core';
+import { IconChartBar, IconPlayerPlay, IconPlayerStop, IconHistory, IconTable } from '@tabler/icons-react';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import CodeMirror, { type ReactCodeMirrorRef } from '@uiw/react-codemirror';
+import { sql, StandardSQL } from '@codemirror/lang-sql';
+import { autocompletion, completeFromList } from '@codemirror/autocomplete';
+import { keymap } from '@codemirror/view';
+import { Prec } from '@codemirror/state';
+import { setDiagnostics } from '@codemirror/lint';
+import { oneDark } from '@codemirror/theme-one-dark';
+import type { QueryResult } from '@shared/api/contract';
+import { AppError } from '@shared/api/errors';
+import { statementAt } from '@shared/sql/statements';
+import { useApi } from '../../app/api';
+import { formatInstant } from '../../app/time';
+import { useErrorText } from '../../ui/useErrorText';
+import { DataGrid } from '../../ui/DataGrid';
+import { PageControls } from '../../ui/PageControls';
+import { useDatasets } from '../datasets/useDatasets';
+import { ResultChart } from './ResultChart';
+
+const firstPageRows = 500;
+/**
+ * One object for the editor's whole life: the CodeMirror wrapper reconfigures the editor
+ * whenever this prop changes identity, and reconfiguring drops the error marks.
+ */
+const editorSetup = { lineNumbers: true, foldGutter: false, autocompletion: false } as const;
+
+/**
+ * The SQL console: a real editor with completion of datasets, columns and DuckDB's
+ * functions; Ctrl/Cmd+Enter runs the statement under the cursor; a result that pages from
+ * the main process; errors marked where DuckDB says they are; a history of what ran.
+ * Queries are read-only and confined (checked in the main process).
+ */
+export function SqlConsole({ zone, initialSql, defaultTable }: { zone: string; initialSql: string; defaultTable: string | null }) {
+  const { t } = useTranslation();
+  const api = useApi();
+  const client = useQueryClient();
+  const errorText = useErrorText();
+  const dark = useComputedColorScheme('light') === 'dark';
+  const editor = useRef<ReactCodeMirrorRef>(null);
+  const [text, setText] = useState(initialSql);
+  const [result, setResult] = useState<QueryResult | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+  const [running, setRunning] = useState<AbortController | null>(null);
+  const [page, setPage] = useState(0);
+  const [pageSize, setPageSize] = useState(firstPageRows);
+  /** The statement the result came from, and whether it is shown as a chart ("chart this result"). */
+  const [resultSql, setResultSql] = useState('');
+  const [charting, setCharting] = useState(false);
+  const datasets = useDatasets();
+
+  const schema = useQuery({ queryKey: ['query-schema'], queryFn: ({ signal }) => api.call('query.schema', {}, { signal }), staleTime: 60_000 });
+  const history = useQuery({ queryKey: ['query-history'], queryFn: ({ signal }) => api.call('query.history', { limit: 100 }, { signal }) });
+
+  const rows = useQuery({
+    queryKey: ['query-page', result?.resultId, page, pageSize],
+    enabled: result !== null && !(page === 0 && pageSize === firstPageRows),
+    queryFn: ({ signal }) => api.call('query.page', { resultId: result!.resultId, offset: page * pageSize, limit: pageSize }, { signal }),
+    placeholderData: keepPreviousData,
+  });
+  const pageRows = page === 0 && pageSize === firstPageRows ? (result?.rows ?? []) : (rows.data?.rows ?? []);
+
+  const run = useCallback(async () => {
+    const view = editor.current?.view;
+    if (!view) return;
+    const selection = view.state.selection.main;
+    const doc = view.state.doc.toString();
+    const statement = selection.empty
+      ? statementAt(doc, selection.head)
+      : { from: selection.from, to: selection.to, text: doc.slice(selection.from, selection.to) };
+    if (!statement?.text.trim()) return;
+    view.dispatch(setDiagnostics(view.state, []));
+    const controller = new AbortController();
+    setRunning(controller);
+    setError(null);
+    try {
+      const next = await api.call('query.run', { sql: statement.text, limit: firstPageRows, history: true }, { signal: controller.signal });
+      setResult(next);
+      setResultSql(statement.text);
+      setPage(0);
+      setPageSize(firstPageRows);
+    } catch (caught) {
+      const appError = caught instanceof AppError ? caught : new AppError('internal', { message: String(caught) });
+      setError(appError);
+      setResult(null);
+      const position = typeof appError.params.position === 'number' ? appError.params.position : null;
+      if (position !== null && editor.current?.view) {
+        const from = Math.min(statement.from + position, doc.length);
+        const word = /^[\p{L}\p{N}_."]+/u.exec(doc.slice(from))?.[0].length ?? 1;
+        editor.current.view.dispatch(
+          setDiagnostics(editor.current.view.state, [{ from, to: Math.min(doc.length, from + Math.max(1, word)), severity: 'error', message: errorText(appError) }]),
+        );
+      }
+    } finally {
+      setRunning(null);
+      void client.invalidateQueries({ queryKey: ['query-history'] });
+    }
+  }, [api, client, errorText]);
+  // The key binding calls the latest `run` without rebuilding the editor's extensions:
+  // reconfiguring CodeMirror drops the error marks `run` has just set (see `editorSetup`).
+  const runRef = useRef(run);
+  useEffect(() => {
+    runRef.current = run;
+  }, [run]);
+
+  const extensions = useMemo(() => {
+    const tables = Object.fromEntries(
+      (schema.data?.tables ?? []).map((table) => [table.schema === 'main' ? table.name : `${table.schema}.${table.name}`, table.columns.map((c) => c.name)]),
+    );
+    const functions = (schema.data?.functions ?? []).map((name) => ({ label: name, type: 'function' }));
+    return [
+      sql({ dialect: StandardSQL, schema: tables, upperCaseKeywords: true, ...(defaultTable ? { defaultTable } : {}) }),
+      autocompletion({ icons: false }),
+      StandardSQL.language.data.of({ autocomplete: completeFromList(functions) }),
+      Prec.highest(
+        keymap.of([
+          {
+            key: 'Mod-Enter',
+            run: () => {
+              void runRef.current();
+              return true;
+            },
+          },
+        ]),
+      ),
+    ];
+  }, [schema.data, defaultTable]);
+
+  return (
+    <Group align="stretch" gap="md" h="calc(100dvh - 52px - 2 * var(--mantine-spacing-md))" wrap="nowrap">
+      <Stack gap="sm" style={{ flex: 1, minWidth: 0 }}>
+        <Group justify="space-between">
+          <Title order={2}>{t('console.title')}</Title>
+          <Group gap="xs">
+            {result && !running && (
+              <Badge variant="light" data-testid="console-summary">
+                {t('console.summary', { count: result.total, ms: result.elapsedMs })}
+              </Badge>
+            )}
+            {result && (
+              <Button
+                variant="default"
+                leftSection={charting ? <IconTable size={16} /> : <IconChartBar size={16} />}
+                onClick={() => setCharting((c) => !c)}
+                data-testid="console-chart-toggle"
+              >
+                {charting ? t('builder.fromSql.table') : t('builder.fromSql.button')}
+              </Button>
+            )}
+            {running ? (
+              <Button color="red" variant="light" leftSection={<IconPlayerStop size={16} />} onClick={() => running.abort()}>
+                {t('console.cancel')}
+              </Button>
+            ) : (
+              <Tooltip label={t('console.runHint')}>
+                <Button leftSection={<IconPlayerPlay size={16} />} onClick={() => void run()}>
+                  {t('console.run')}
+                </Button>
+              </Tooltip>
+            )}
+          </Group>
+        </Group>
+        <Box style={{ border: '1px solid var(--mantine-color-default-border)', borderRadius: 4, overflow: 'hidden' }} data-testid="sql-editor">
+          <CodeMirror
+            ref={editor}
+            value={text}
+            onChange={setText}
+            height="220px"
+            theme={dark ? oneDark : 'light'}
+            extensions={extensions}
+            basicSetup={editorSetup}
+            aria-label={t('console.editor')}
+          />
+        </Box>
+        <Text size="xs" c="dimmed">
+          {t('console.confined')}
+        </Text>
+        {error && (
+          <Alert color="red" data-testid="console-error">
+            {errorText(error)}
+          </Alert>
+        )}
+        {result && charting && (
+          <ResultChart
+            key={result.resultId}
+            sql={resultSql}
+            columns={result.columns}
+            zone={zone}
+            datasets={datasets.data ?? []}
+            defaultDatasetId={datasets.data?.find((d) => d.name === defaultTable)?.id ?? null}
+          />
+        )}
+        {result && !charting && (
+          <Box style={{ display: 'flex', flexDirection: 'column', flex: 1, minHeight: 0 }}>
+            <PageControls
+              page={page}
+              pageSize={pageSize}
+              total={result.total}
+              loading={rows.isFetching}
+              onPage={setPage}
+              onPageSize={(size) => {
+                setPageSize(size);
+                setPage(0);
+              }}
+            />
+            <DataGrid columns={result.columns} rows={pageRows} firstRowIndex={page * pageSize} totalRows={result.total} zone={zone} testId="console-result" />
+          </Box>
+        )}
+      </Stack>
+      <Stack gap="xs" w={280} style={{ flexShrink: 0 }}>
+        <Group gap={6}>
+          <IconHistory size={16} />
+          <Title order={5}>{t('console.history')}</Title>
+        </Group>
+        <ScrollArea style={{ flex: 1 }}>
+          <Stack gap={4}>
+            {(history.data ?? []).map((entry) => (
+              <UnstyledButton
+                key={entry.id}
+                onClick={() => setText(entry.sql)}
+                p={6}
+                style={{ borderRadius: 4, border: '1px solid var(--mantine-color-default-border)' }}
+                title={entry.sql}
+              >
+                <Text size="xs" ff="monospace" lineClamp={3} c={entry.errorCode ? 'red' : undefined}>
+                  {entry.sql}
+                </Text>
+                <Text size="xs" c="dimmed">
+                  {formatInstant(entry.ranAt, zone, false)}
+                  {entry.rows !== null ? ` · ${t('console.rows', { count: entry.rows })}` : ''}
+                  {entry.elapsedMs !== null ? ` · ${entry.elapsedMs} ms` : ''}
+                </Text>
+              </UnstyledButton>
+            ))}
+            {history.data?.length === 0 && (
+              <Text size="sm" c="dimmed">
+                {t('console.noHistory')}
+              </Text>
+            )}
+          </Stack>
+        </ScrollArea>
+      </Stack>
+    </Group>
+  );
+}

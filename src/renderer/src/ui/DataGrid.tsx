@@ -1,0 +1,145 @@
+import { useEffect, useMemo, useRef } from 'react';
+import { Box, Text, UnstyledButton } from '@mantine/core';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { IconArrowDown, IconArrowUp } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
+import type { Cell, ColumnInfo, SortSpec } from '@shared/api/contract';
+import { formatInstant } from '../app/time';
+
+const rowHeight = 28;
+const characterWidth = 7.2;
+
+export function formatCell(cell: Cell, column: ColumnInfo, zone: string, nullText: string): string {
+  if (cell === null) return nullText;
+  if (typeof cell === 'string' && column.type.startsWith('TIMESTAMP')) return formatInstant(cell, zone);
+  return String(cell);
+}
+
+/** Column widths from what the page holds: enough for the usual values, never a whole log line. */
+export function columnWidths(columns: readonly ColumnInfo[], texts: readonly (readonly string[])[]): number[] {
+  return columns.map((column, i) => {
+    let longest = column.name.length + 2;
+    for (const row of texts.slice(0, 200)) longest = Math.max(longest, Math.min(60, row[i]?.length ?? 0));
+    return Math.round(Math.min(440, Math.max(64, longest * characterWidth + 18)));
+  });
+}
+
+/**
+ * One page of rows from DuckDB, virtualised (only the visible rows are in the DOM). Log
+ * text is always rendered as text. Sorting is offered when `onSort` is given.
+ */
+export function DataGrid({
+  columns,
+  rows,
+  firstRowIndex,
+  totalRows,
+  zone,
+  sort,
+  onSort,
+  emptyText,
+  testId,
+}: {
+  columns: readonly ColumnInfo[];
+  rows: readonly (readonly Cell[])[];
+  /** The index of the page's first row in the whole result, for screen readers. */
+  firstRowIndex: number;
+  totalRows: number;
+  zone: string;
+  sort?: SortSpec | null;
+  onSort?: (column: string) => void;
+  emptyText?: string;
+  testId?: string;
+}) {
+  const { t } = useTranslation();
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const nullText = t('table.null');
+  const texts = useMemo(() => rows.map((row) => columns.map((c, i) => formatCell(row[i] ?? null, c, zone, nullText))), [rows, columns, zone, nullText]);
+  const widths = useMemo(() => columnWidths(columns, texts), [columns, texts]);
+  const totalWidth = widths.reduce((a, b) => a + b, 0);
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => rowHeight, overscan: 20 });
+
+  useEffect(() => {
+    scrollRef.current?.scrollTo({ top: 0 });
+  }, [firstRowIndex]);
+
+  return (
+    <Box
+      ref={scrollRef}
+      role="grid"
+      aria-rowcount={totalRows + 1}
+      aria-colcount={columns.length}
+      data-testid={testId}
+      style={{ flex: 1, minHeight: 0, overflow: 'auto', border: '1px solid var(--mantine-color-default-border)', borderRadius: 4 }}
+    >
+      <Box
+        role="row"
+        aria-rowindex={1}
+        style={{
+          display: 'flex',
+          width: totalWidth,
+          position: 'sticky',
+          top: 0,
+          zIndex: 1,
+          background: 'var(--mantine-color-body)',
+          borderBottom: '1px solid var(--mantine-color-default-border)',
+        }}
+      >
+        {columns.map((column, i) => (
+          <UnstyledButton
+            key={`${column.name}-${i}`}
+            role="columnheader"
+            aria-sort={sort?.column === column.name ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}
+            title={onSort ? `${t('table.sortBy', { column: column.name })} (${column.type})` : `${column.name} (${column.type})`}
+            onClick={onSort ? () => onSort(column.name) : undefined}
+            style={{ width: widths[i], padding: '4px 8px', display: 'flex', alignItems: 'center', gap: 4, cursor: onSort ? 'pointer' : 'default' }}
+          >
+            <Text size="xs" fw={600} truncate>
+              {column.name}
+            </Text>
+            {sort?.column === column.name && (sort.direction === 'asc' ? <IconArrowUp size={12} /> : <IconArrowDown size={12} />)}
+          </UnstyledButton>
+        ))}
+      </Box>
+      {rows.length === 0 ? (
+        <Text c="dimmed" p="md">
+          {emptyText ?? t('table.empty')}
+        </Text>
+      ) : (
+        <Box style={{ height: virtualizer.getTotalSize(), width: totalWidth, position: 'relative' }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const row = rows[item.index] ?? [];
+            const text = texts[item.index] ?? [];
+            return (
+              <Box
+                key={item.key}
+                role="row"
+                aria-rowindex={firstRowIndex + item.index + 2}
+                style={{
+                  position: 'absolute',
+                  top: 0,
+                  transform: `translateY(${item.start}px)`,
+                  height: rowHeight,
+                  display: 'flex',
+                  width: totalWidth,
+                  borderBottom: '1px solid var(--mantine-color-default-border)',
+                }}
+              >
+                {columns.map((column, i) => (
+                  <Box
+                    key={`${column.name}-${i}`}
+                    role="gridcell"
+                    className="ls-cell"
+                    title={text[i]}
+                    style={{ width: widths[i], padding: '5px 8px', opacity: row[i] === null ? 0.45 : 1 }}
+                  >
+                    {text[i]}
+                  </Box>
+                ))}
+              </Box>
+            );
+          })}
+        </Box>
+      )}
+    </Box>
+  );
+}

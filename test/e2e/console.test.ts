@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, openApp, screenshot, startBrowserMode } from './support/browser';
+import { tempDataDir } from '../integration/support/dataDir';
+
+const dataDir = tempDataDir('logscope-e2e-console-');
+let browser: Browser;
+let app: Awaited<ReturnType<typeof startBrowserMode>>;
+
+beforeAll(async () => {
+  app = await startBrowserMode(dataDir);
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+describe('the SQL console', () => {
+  it('completes a column, runs the statement under the cursor, marks an error where DuckDB points', async () => {
+    const { page, errors } = await openApp(browser, app.server.url);
+    await page.getByTestId('dataset-demo_service').waitFor();
+    await page.getByTestId('nav-console').click();
+    const editor = page.locator('.cm-content');
+    await editor.click();
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('SELECT level, count(*) AS n, avg(latenc');
+    // Completion offers the dataset's column.
+    await page.locator('.cm-tooltip-autocomplete li', { hasText: 'latency_ms' }).click();
+    await page.keyboard.type(') AS mean_ms FROM demo_service GROUP BY level ORDER BY n DESC;\nSELECT 1 AS other');
+    // The cursor goes back into the first statement: only that one runs.
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Control+Enter');
+    await page.getByTestId('console-summary').getByText('4 rows').waitFor();
+    await expect(page.getByTestId('console-result').getByRole('columnheader').allTextContents()).resolves.toEqual(['level', 'n', 'mean_ms']);
+    await screenshot(page, 'console-result-en');
+
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('SELECT level,\n  nope FROM demo_service');
+    await page.keyboard.press('Control+Enter');
+    await page.getByTestId('console-error').getByText(/nope/).waitFor();
+    await expect(page.locator('.cm-lintRange-error').textContent()).resolves.toBe('nope');
+
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type("SELECT * FROM read_text('/etc/passwd')");
+    await page.keyboard.press('Control+Enter');
+    await page.getByTestId('console-error').getByText(/refused/).waitFor();
+    await expect(page.locator('.cm-lintRange-error').textContent()).resolves.toBe('read_text');
+    await page.getByText('한국어').click();
+    await page.getByText('실행 기록').waitFor();
+    await screenshot(page, 'console-refused-ko');
+    expect(errors).toEqual([]);
+  });
+});
