@@ -12,8 +12,23 @@ import { silentLogger, type Logger } from './services/logger';
 import { dataFolderLayout, type DataFolderLayout } from './services/dataFolder/paths';
 import { acquireDataFolder, type Acquired } from './services/dataFolder/ownership';
 import { removeOwnerRecord, writeOwnerRecord, type OwnerRecord } from './services/dataFolder/ownerRecord';
+import { AppError } from '../shared/api/errors';
 import { seedDemoDataset } from './services/demo/demo';
 import { createImportHandlers, createImportService, type DiskSpace, type ImportService } from './services/importer/importer';
+import { createSecretStore, type SecretStore } from './services/secrets/secrets';
+import { createMailInHandlers, createMailInService, type MailInService } from './services/mailIn/mailIn';
+import { createJobHandlers, createRetention, createSchedulerService, type SchedulerService } from './services/scheduler/scheduler';
+import { createConfigHandlers, createConfigService } from './services/config/config';
+import type { ImapTimeouts } from './services/mailIn/connection';
+import { createDashboardHandlers, createDashboardService, type DashboardService } from './services/dashboard/dashboard';
+import { createDashboardLayoutService, createDashboardsHandlers, type DashboardLayoutService } from './services/dashboard/layouts';
+import { createCustomChartService, type CustomChartService } from './services/dashboard/custom';
+import { createPatternHandlers, createPatternService, type PatternService } from './services/patterns/patterns';
+import { createSmtpHandlers, createSmtpService } from './services/mailOut/smtp';
+import type { SmtpTimeouts } from './services/mailOut/sender';
+import { createReportHandlers, createReportService } from './services/reports/reports';
+import { createAlertExecutor } from './services/reports/alerts';
+import { savedDashboardCharts } from './services/reports/savedCharts';
 import { createRpcServer, type Handlers, type RpcServer } from './transport/rpc';
 
 export const appVersion = '0.1.0';
@@ -31,6 +46,13 @@ export interface AppCoreOptions {
   signal?: AbortSignal;
   /** Free-space probe for imports (tests inject numbers). */
   diskSpace?: DiskSpace;
+  /** Where passwords live (tests inject a store without a keychain). */
+  secretStore?: SecretStore;
+  /** IMAP time limits (tests shorten them). */
+  imapTimeouts?: Partial<ImapTimeouts>;
+  /** SMTP time limits and the pauses between attempts after a transient failure (tests shorten them). */
+  smtpTimeouts?: Partial<SmtpTimeouts>;
+  smtpRetryDelaysMs?: readonly number[];
 }
 
 export interface AppCore {
@@ -39,6 +61,14 @@ export interface AppCore {
   events: EventBus;
   rpc: RpcServer;
   imports: ImportService;
+  mailIn: MailInService;
+  dashboard: DashboardService;
+  /** Saved dashboards; `layouts.dashboardLayout(datasetId)`: the charts a dataset's dashboard shows, in order. */
+  layouts: DashboardLayoutService;
+  /** Builder and SQL charts: data and files (`customCharts.exportChart`). */
+  customCharts: CustomChartService;
+  patterns: PatternService;
+  scheduler: SchedulerService;
   info(): Promise<AppInfo>;
   /** Writes the discovery record, so commands find this owner (with a port when it serves). */
   publish(server: { port: number; token: string } | null): Promise<void>;
@@ -81,16 +111,19 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
   try {
     await migrate(await db.connection('catalog'), clock.now());
   } catch (error) {
-    db.dispose();
+    await db.dispose();
     throw error;
   }
 
   const events = createEventBus();
   const settings = createSettingsService({ db });
   const datasets = createDatasetService({ db, events, clock });
-  const query = createQueryService({ db });
+  const query = createQueryService({ db, clock });
   await fs.mkdir(layout.uploadsDir, { recursive: true, mode: 0o700 });
   await removeStaleUploads(layout.uploadsDir, clock.now());
+  // Message patterns are mined after imports, in the background where the owner stays up.
+  const patterns = createPatternService({ db, events, clock, log, background: options.ownerKind !== 'cli' });
+  await patterns.start();
   const imports = createImportService({
     db,
     events,
@@ -101,6 +134,46 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
     dataDir: layout.dataDir,
     defaultZone: async () => (await settings.get()).timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
     diskSpace: options.diskSpace,
+  });
+
+  const mailIn = createMailInService({
+    db,
+    events,
+    clock,
+    log,
+    imports,
+    secrets: options.secretStore ?? createSecretStore(),
+    tempDir: layout.tempDir,
+    ownerKind: options.ownerKind,
+    appVersion,
+    timeouts: options.imapTimeouts,
+  });
+
+  const dashboard = createDashboardService({ db, events, clock, log });
+  const layouts = createDashboardLayoutService({ db, events, clock, log, dashboard });
+  const customCharts = createCustomChartService({ dashboard, query, log });
+  const smtp = createSmtpService({ db, clock, log, secrets: options.secretStore ?? createSecretStore(), timeouts: options.smtpTimeouts, retryDelaysMs: options.smtpRetryDelaysMs });
+  const reports = createReportService({ db, clock, log, dashboard, patterns, settings, smtp, savedCharts: savedDashboardCharts(layouts, customCharts) });
+
+  const retention = createRetention({ db, clock, events });
+  const scheduler = createSchedulerService({
+    db,
+    clock,
+    log,
+    events,
+    executors: {
+      fetch: async ({ job, signal }) => {
+        if (job.target.kind !== 'fetch') throw new Error('not a fetch job');
+        const result = await mailIn.fetchRule(job.target.ruleId, { signal });
+        const summary = `${result.rule}: ${result.imported} attachments imported (${result.rows} rows), ${result.skipped} skipped, ${result.failed} failed`;
+        // A fetch with failed attachments is a failed run: its error stays in the log.
+        if (result.outcome !== 'ok') throw new AppError('mail_fetch_incomplete', { summary });
+        return { message: summary };
+      },
+      retention: () => retention.apply(),
+      report: reports.executor,
+      alert: createAlertExecutor({ db, clock, log, dashboard, settings, smtp }),
+    },
   });
 
   let demoDatasetId: number | null = null;
@@ -128,7 +201,17 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
     'datasets.delete': (input) => datasets.remove(input),
     'query.run': (input, { signal }) => query.run(input, signal),
     'query.page': (input, { signal }) => query.page(input, signal),
+    'query.schema': () => query.schema(),
+    'query.history': (input) => query.history(input.limit),
     ...createImportHandlers(imports),
+    ...createMailInHandlers(mailIn),
+    ...createDashboardHandlers(dashboard),
+    ...createDashboardsHandlers(layouts, customCharts),
+    ...createPatternHandlers(patterns),
+    ...createJobHandlers(scheduler, retention),
+    ...createSmtpHandlers(smtp),
+    ...createReportHandlers(reports),
+    ...createConfigHandlers(createConfigService({ clock, datasets, mailIn, scheduler, retention, smtp, reports })),
   };
   const rpc = createRpcServer({ handlers, log });
 
@@ -139,6 +222,12 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
     events,
     rpc,
     imports,
+    mailIn,
+    dashboard,
+    layouts,
+    customCharts,
+    patterns,
+    scheduler,
     info,
     async publish(server) {
       await writeOwnerRecord(layout.ownerRecord, {
@@ -152,7 +241,12 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
     },
     async dispose() {
       if (published) await removeOwnerRecord(layout.ownerRecord, process.pid);
-      db.dispose();
+      await scheduler.stop();
+      mailIn.dispose();
+      layouts.dispose();
+      dashboard.dispose();
+      await patterns.dispose();
+      await db.dispose();
     },
   };
 }

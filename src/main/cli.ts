@@ -8,6 +8,12 @@ import type { GlobalOptions } from './cli/session';
 import { registerServeCommand } from './cli/serveCommand';
 import { registerDatasetCommands } from './cli/datasetCommands';
 import { registerImportCommands } from './cli/importCommands';
+import { registerMailCommands } from './cli/mailCommands';
+import { registerChartCommand } from './cli/chartCommand';
+import { registerPatternsCommand } from './cli/patternsCommand';
+import { registerConfigCommands, registerJobCommands } from './cli/jobCommands';
+import { registerReportCommands } from './cli/reportCommands';
+import { UsageError } from './cli/parse';
 
 /**
  * `logscope`: the same services as the app, from a shell or cron. Every command follows
@@ -24,6 +30,8 @@ export interface CommandContext {
   signal: AbortSignal;
   /** Marks the run as failed (exit 1) without stopping it, for per-item failures. */
   fail(error: unknown, item?: Record<string, unknown>): void;
+  /** Exit 1 at the end, when the failure was already printed as part of an item. */
+  markFailed(): void;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -69,11 +77,20 @@ export async function main(argv: string[]): Promise<number> {
       failed = true;
       report(error, item);
     },
+    markFailed() {
+      failed = true;
+    },
   };
 
   registerServeCommand(program, context);
   registerDatasetCommands(program, context);
   registerImportCommands(program, context);
+  registerMailCommands(program, context);
+  registerJobCommands(program, context);
+  registerConfigCommands(program, context);
+  registerChartCommand(program, context);
+  registerPatternsCommand(program, context);
+  registerReportCommands(program, context);
   for (const command of program.commands) command.exitOverride().showHelpAfterError('(run with --help for usage)');
 
   try {
@@ -82,6 +99,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+      return 2;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`logscope: error: ${error.message}\n(run with --help for usage)\n`);
       return 2;
     }
     report(error);

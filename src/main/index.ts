@@ -1,4 +1,5 @@
 import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog } from 'electron';
 import { AppError, toWireError } from '../shared/api/errors';
@@ -12,6 +13,7 @@ import { startLoopbackServer, type LoopbackServer } from './transport/loopback';
 import type { RpcServer } from './transport/rpc';
 import { createAppWindow } from './shell/window';
 import { bindIpc, forwardEvents } from './shell/ipc';
+import { keepRunningInTray } from './shell/tray';
 
 /**
  * The Electron entry: the thin shell around the same services `logscope serve` runs.
@@ -59,6 +61,18 @@ if (!app.requestSingleInstanceLock()) {
       core = opened;
       server = await startLoopbackServer({ rpc: core.rpc, events: core.events, log, rendererDir: null });
       await core.publish({ port: server.port, token: server.token });
+      core.scheduler.start();
+      const owner = core;
+      const t = createTranslator(pickLanguage([app.getLocale()]));
+      const tray = keepRunningInTray({
+        window,
+        iconPath: path.join(app.getAppPath(), 'resources', 'icon-tray.png'),
+        hasEnabledJobs: async () => (await owner.scheduler.list()).some((job) => job.enabled),
+        labels: { open: t.t('tray.open'), quit: t.t('tray.quit'), tooltip: t.t('tray.tooltip') },
+        onQuit: () => app.quit(),
+      });
+      // Quitting from the menu or ⌘Q closes the window for real.
+      app.on('before-quit', () => tray.allowClose());
       forwardEvents(core.events, window.webContents);
       resolveRpc(core.rpc);
       window.webContents.send(`${eventChannelPrefix}app.status`, { state: 'ready' });
@@ -69,6 +83,7 @@ if (!app.requestSingleInstanceLock()) {
     }
   });
 
+  // With jobs enabled the window hides to the tray instead of closing (see shell/tray.ts).
   app.on('window-all-closed', () => app.quit());
 
   let disposed = false;

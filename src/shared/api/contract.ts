@@ -2,6 +2,14 @@ import type { z } from 'zod';
 import type { EventName, MethodName } from './names';
 import { coreEvents, coreMethods } from './contract/core';
 import { importEvents, importMethods } from './contract/imports';
+import { consoleMethods } from './contract/console';
+import { jobEvents, jobMethods } from './contract/jobs';
+import { configMethods } from './contract/config';
+import { mailEvents, mailMethods } from './contract/mail';
+import { dashboardMethods } from './contract/dashboard';
+import { dashboardsMethods } from './contract/dashboards';
+import { patternEvents, patternMethods } from './contract/patterns';
+import { reportMethods } from './contract/report';
 
 /**
  * The one contract between the renderer (or a `logscope` command acting as a client)
@@ -11,8 +19,8 @@ import { importEvents, importMethods } from './contract/imports';
  * validated at the server boundary. A new method also goes into `names.ts`.
  */
 export const contract = {
-  methods: { ...coreMethods, ...importMethods },
-  events: { ...coreEvents, ...importEvents },
+  methods: { ...coreMethods, ...importMethods, ...consoleMethods, ...mailMethods, ...dashboardMethods, ...dashboardsMethods, ...patternMethods, ...jobMethods, ...configMethods, ...reportMethods },
+  events: { ...coreEvents, ...importEvents, ...mailEvents, ...patternEvents, ...jobEvents },
 } as const;
 
 type Contract = typeof contract;

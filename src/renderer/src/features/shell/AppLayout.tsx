@@ -8,7 +8,13 @@ import { DatasetList } from '../datasets/DatasetList';
 import { DatasetView } from '../datasets/DatasetView';
 import { useDatasets } from '../datasets/useDatasets';
 import { PreferencesMenu } from './PreferencesMenu';
+import { MailNavSection, useMailRoute } from '../mail/MailNav';
+import { MailScreen } from '../mail/MailScreen';
 import { ImportLauncher } from '../imports/ImportLauncher';
+import { ConsoleNavLink, useConsoleRoute } from '../console/ConsoleNav';
+import { SqlConsole } from '../console/SqlConsole';
+import { JobsNavSection, useJobsRoute } from '../jobs/JobsNav';
+import { JobsScreen } from '../jobs/JobsScreen';
 
 /** The selected dataset lives in the URL hash, so a reload keeps it. */
 function useSelectedDataset(): [number | null, (id: number) => void] {
@@ -30,6 +36,9 @@ export function AppLayout({ settings }: { settings: Settings }) {
   const api = useApi();
   const datasets = useDatasets();
   const [selected, select] = useSelectedDataset();
+  const mailOpen = useMailRoute();
+  const consoleOpen = useConsoleRoute();
+  const jobsOpen = useJobsRoute();
   const [waitingFor, setWaitingFor] = useState<string | null>(null);
   const zone = effectiveTimeZone(settings.timeZone);
 
@@ -58,7 +67,12 @@ export function AppLayout({ settings }: { settings: Settings }) {
         <Box mb="sm">
           <ImportLauncher datasets={list} zone={zone} />
         </Box>
-        <DatasetList datasets={list} loading={datasets.isLoading} selectedId={current?.id ?? null} onSelect={select} zone={zone} />
+        <Box style={{ flex: 1, minHeight: 0 }}>
+          <DatasetList datasets={list} loading={datasets.isLoading} selectedId={mailOpen || consoleOpen || jobsOpen ? null : (current?.id ?? null)} onSelect={select} zone={zone} />
+        </Box>
+        <ConsoleNavLink active={consoleOpen} />
+        <MailNavSection active={mailOpen} />
+        <JobsNavSection active={jobsOpen} />
       </AppShell.Navbar>
       <AppShell.Main h="100dvh">
         {waitingFor !== null && (
@@ -66,7 +80,21 @@ export function AppLayout({ settings }: { settings: Settings }) {
             {t('app.waitingForOwner', { pid: waitingFor })}
           </Alert>
         )}
-        {current ? <DatasetView key={current.id} dataset={current} zone={zone} /> : <Text c="dimmed">{t('datasets.selectPrompt')}</Text>}
+        {jobsOpen ? (
+          <JobsScreen zone={zone} datasets={list} />
+        ) : consoleOpen ? (
+          <SqlConsole
+            zone={zone}
+            defaultTable={current?.name ?? null}
+            initialSql={current ? `SELECT *\nFROM ${current.name}\nLIMIT 100` : 'SELECT 42'}
+          />
+        ) : mailOpen ? (
+          <MailScreen zone={zone} />
+        ) : current ? (
+          <DatasetView key={current.id} dataset={current} zone={zone} />
+        ) : (
+          <Text c="dimmed">{t('datasets.selectPrompt')}</Text>
+        )}
       </AppShell.Main>
     </AppShell>
   );
