@@ -68,11 +68,18 @@ describe('the Jobs page in browser mode', () => {
     expect(errors).toEqual([]);
   });
 
-  it('reads in Korean, dark', async () => {
+  it('reads in Korean, dark, a failure included', async () => {
+    // A rule deleted after its job was made: the run fails, and says why in the reader's language.
+    const broken = await api.call('jobs.create', { name: 'orphaned fetch', target: { kind: 'fetch', ruleId: 999 }, schedule: { kind: 'interval', minutes: 60 } });
+    const run = await api.call('jobs.runNow', { id: broken.id });
+    expect(run).toMatchObject({ outcome: 'failed', error: { code: expect.any(String) } });
     const { page, errors } = await openApp(browser, app.server.url, { locale: 'ko-KR', colorScheme: 'dark' });
     await page.getByTestId('nav-jobs').click();
     await page.getByText('보존 정책', { exact: true }).waitFor();
     await page.getByTestId('job-runs').getByText('성공').waitFor();
+    const failed = page.getByTestId('job-runs').getByRole('row', { name: /orphaned fetch/ });
+    await failed.getByText('실패').waitFor();
+    expect(await failed.textContent()).not.toContain(run.message!);
     await expect(page.getByLabel(`남길 일수 ${demoDatasetName}`).inputValue()).resolves.toBe('2');
     await screenshot(page, 'jobs-ko-dark');
     expect(errors).toEqual([]);

@@ -99,6 +99,7 @@ describe('the scheduler', () => {
     const [failed] = await scheduler.runDue('schedule');
     expect(failed).toMatchObject({ outcome: 'failed' });
     expect(failed?.message).toContain('disk is on fire');
+    expect(failed?.error).toEqual({ code: 'internal', params: { message: 'disk is on fire' } });
     expect(await scheduler.runDue('schedule')).toEqual([]);
 
     await app.dispose();
@@ -110,7 +111,9 @@ describe('the scheduler', () => {
     failing = false;
     clock.set('2024-03-04T00:21:00Z');
     expect((await scheduler.runDue('schedule'))[0]).toMatchObject({ outcome: 'succeeded', slot: '2024-03-04T00:20:00.000Z' });
-    expect((await scheduler.runs(null, 10)).map((r) => r.outcome)).toEqual(['succeeded', 'failed']);
+    const log = await scheduler.runs(null, 10);
+    expect(log.map((r) => r.outcome)).toEqual(['succeeded', 'failed']);
+    expect(log.map((r) => r.error)).toEqual([null, { code: 'internal', params: { message: 'disk is on fire' } }]);
   });
 
   it('refuses a schedule it cannot use, with the reason', async () => {

@@ -287,6 +287,8 @@ export const migrations: readonly Migration[] = [
          finished_at TIMESTAMP,
          outcome VARCHAR,
          message VARCHAR,
+         -- A failure as {code, params}, so each reader words it in its own language.
+         error JSON,
          trigger VARCHAR NOT NULL
        )`,
       `CREATE TABLE logscope.retention (dataset_id INTEGER PRIMARY KEY, keep_days INTEGER, keep_rows BIGINT)`,

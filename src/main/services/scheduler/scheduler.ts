@@ -3,7 +3,8 @@ import { toCell } from '../db/cells';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { EventBus } from '../events';
-import { AppError, toWireError } from '../../../shared/api/errors';
+import { AppError, toWireError, type WireError } from '../../../shared/api/errors';
+import { createTranslator, errorMessage } from '../../../shared/i18n/format';
 import { dueSlot, nextSlot, scheduleProblem } from '../../../shared/schedule/schedule';
 import { JobTarget, ScheduleSpec, type Job, type JobRun, type RetentionPolicy } from '../../../shared/api/contract/jobs';
 import type { ParsedInput } from '../../../shared/api/contract';
@@ -30,6 +31,9 @@ export type Executors = Partial<Record<JobTarget['kind'], JobExecutor>>;
 
 /** How often the app looks for due jobs; a due job runs within this of its time. */
 export const tickMs = 30_000;
+
+/** The run log's `message` is English; the app words failures itself from `error`. */
+const english = createTranslator('en');
 
 /**
  * One scheduler for every kind of job, used by the app (a timer) and by `logscope jobs
@@ -152,6 +156,7 @@ export function createSchedulerService({
     const runId = Number(inserted.rows[0]?.[0]);
     let outcome: 'succeeded' | 'failed' | 'skipped';
     let message: string;
+    let failure: WireError | null = null;
     if (running.has(job.id)) {
       outcome = 'skipped';
       message = 'already running; not started twice';
@@ -164,9 +169,9 @@ export function createSchedulerService({
         message = (await executor({ job, slot, now: startedAt, signal })).message;
         outcome = 'succeeded';
       } catch (error) {
-        const wire = toWireError(error);
+        failure = toWireError(error);
         outcome = 'failed';
-        message = `${wire.code}: ${JSON.stringify(wire.params)}`;
+        message = errorMessage(english, failure);
         log.warn('job failed', { job: job.name, error });
       } finally {
         running.delete(job.id);
@@ -174,12 +179,10 @@ export function createSchedulerService({
     }
     const finishedAt = clock.now();
     await catalog.transaction(async (tx) => {
-      await tx.run(`UPDATE logscope.job_runs SET finished_at = $at::TIMESTAMP, outcome = $outcome, message = $message WHERE id = $id`, {
-        id: runId,
-        at: finishedAt.toISOString(),
-        outcome,
-        message,
-      });
+      await tx.run(
+        `UPDATE logscope.job_runs SET finished_at = $at::TIMESTAMP, outcome = $outcome, message = $message, error = $error::JSON WHERE id = $id`,
+        { id: runId, at: finishedAt.toISOString(), outcome, message, error: failure && JSON.stringify(failure) },
+      );
       // The slot counts as run even when the run failed: it is retried on its next slot.
       if (slot && outcome !== 'skipped') {
         await tx.run(`UPDATE logscope.jobs SET last_slot = $slot::TIMESTAMP WHERE id = $id`, { id: job.id, slot: slot.toISOString() });
@@ -195,6 +198,7 @@ export function createSchedulerService({
       finishedAt: finishedAt.toISOString(),
       outcome,
       message,
+      error: failure,
       trigger,
     };
   }
@@ -218,7 +222,7 @@ export function createSchedulerService({
   async function runs(jobId: number | null, limit: number): Promise<JobRun[]> {
     const catalog = await db.connection('catalog');
     const { rows } = await catalog.all(
-      `SELECT r.id, r.job_id, j.name, r.slot, r.started_at, r.finished_at, r.outcome, r.message, r.trigger
+      `SELECT r.id, r.job_id, j.name, r.slot, r.started_at, r.finished_at, r.outcome, r.message, r.trigger, r.error::VARCHAR
        FROM logscope.job_runs r JOIN logscope.jobs j ON j.id = r.job_id
        ${jobId === null ? '' : 'WHERE r.job_id = $jobId'} ORDER BY r.id DESC LIMIT $limit`,
       jobId === null ? { limit } : { jobId, limit },
@@ -233,6 +237,7 @@ export function createSchedulerService({
       outcome: r[6] === null ? null : (String(r[6]) as JobRun['outcome']),
       message: r[7] === null ? null : String(r[7]),
       trigger: String(r[8]) as Trigger,
+      error: r[9] === null ? null : (JSON.parse(String(r[9])) as WireError),
     }));
   }
 

@@ -55,7 +55,10 @@ export const JobRun = z.object({
   startedAt: IsoInstant,
   finishedAt: IsoInstant.nullable(),
   outcome: JobOutcome.nullable(),
+  /** What happened, in English (the command line's and the log's wording). */
   message: z.string().nullable(),
+  /** Why a failed run failed, for the app to say in the user's language. */
+  error: z.object({ code: z.string(), params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])) }).nullable(),
   /** Who ran it: the app's timer, `logscope jobs run`, or a click on "Run now". */
   trigger: z.enum(['schedule', 'command', 'manual']),
 });

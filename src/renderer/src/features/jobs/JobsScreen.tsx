@@ -22,6 +22,7 @@ import { IconPlayerPlay, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { DatasetSummary } from '@shared/api/contract';
+import { fromWireError, isWireError } from '@shared/api/errors';
 import type { Job, JobRun, JobTarget, ScheduleSpec } from '@shared/api/contract/jobs';
 import { useApi } from '../../app/api';
 import { formatInstant } from '../../app/time';
@@ -157,6 +158,7 @@ function OutcomeBadge({ outcome }: { outcome: Job['lastOutcome'] }) {
 
 function RunLog({ runs, zone }: { runs: JobRun[]; zone: string }) {
   const { t } = useTranslation();
+  const errorText = useErrorText();
   if (runs.length === 0) return <Text c="dimmed">{t('jobs.noRuns')}</Text>;
   return (
     <Table fz="sm" data-testid="job-runs">
@@ -170,9 +172,15 @@ function RunLog({ runs, zone }: { runs: JobRun[]; zone: string }) {
             </Table.Td>
             <Table.Td c="dimmed">{t(`jobs.trigger_${run.trigger}`)}</Table.Td>
             <Table.Td>
-              <Text size="sm" style={{ wordBreak: 'break-word' }}>
-                {run.message}
-              </Text>
+              {isWireError(run.error) ? (
+                <Text size="sm" c="red" style={{ wordBreak: 'break-word' }}>
+                  {errorText(fromWireError(run.error))}
+                </Text>
+              ) : (
+                <Text size="sm" style={{ wordBreak: 'break-word' }}>
+                  {run.message}
+                </Text>
+              )}
             </Table.Td>
           </Table.Tr>
         ))}
