@@ -66,18 +66,22 @@ describe('the Patterns tab', () => {
     const chart = page.getByTestId('echart-patterns');
     await chart.scrollIntoViewIfNeeded();
     await chart.locator('svg').waitFor();
-    // The longest bar (the most frequent template) in the chart's colour.
+    // Charts above this one may still load and change height: wait until none is fetching.
+    await page.locator('[data-testid^="chart-"][data-loading="true"]').first().waitFor({ state: 'detached' });
+    // The longest bar (the most frequent template) in the chart's colour, relative to the
+    // chart, so the click lands on it wherever the chart is by then.
     const bar = await chart.evaluate((box) => {
+      const origin = box.getBoundingClientRect();
       const rects = [...box.querySelectorAll('path')]
         .filter((p) => p.getAttribute('fill')?.toLowerCase() === '#7950f2')
         .map((p) => p.getBoundingClientRect())
         .sort((a, b) => b.width - a.width);
       const r = rects[0];
       if (!r) throw new Error('no bars');
-      return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+      return { x: r.x - origin.x + r.width / 2, y: r.y - origin.y + r.height / 2 };
     });
     await screenshot(page, 'patterns-dashboard-en-light');
-    await page.mouse.click(bar.x, bar.y);
+    await chart.click({ position: bar });
     const chip = page.getByTestId('filter-chip').filter({ hasText: /template #\d+/ });
     await chip.waitFor();
     // Every chart now counts that template's rows: the top template of the demo has 6,481.
