@@ -12,7 +12,7 @@ import { silentLogger, type Logger } from './services/logger';
 import { dataFolderLayout, type DataFolderLayout } from './services/dataFolder/paths';
 import { acquireDataFolder, type Acquired } from './services/dataFolder/ownership';
 import { removeOwnerRecord, writeOwnerRecord, type OwnerRecord } from './services/dataFolder/ownerRecord';
-import { AppError } from '../shared/api/errors';
+import { AppError, fromWireError, isWireError } from '../shared/api/errors';
 import { seedDemoDataset } from './services/demo/demo';
 import { createImportHandlers, createImportService, type DiskSpace, type ImportService } from './services/importer/importer';
 import { createSecretStore, type SecretStore } from './services/secrets/secrets';
@@ -166,7 +166,9 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
         if (job.target.kind !== 'fetch') throw new Error('not a fetch job');
         const result = await mailIn.fetchRule(job.target.ruleId, { signal });
         const summary = `${result.rule}: ${result.imported} attachments imported (${result.rows} rows), ${result.skipped} skipped, ${result.failed} failed`;
-        // A fetch with failed attachments is a failed run: its error stays in the log.
+        // A fetch that could not run fails with its own reason (no password, server refused…);
+        // one with failed attachments is a failed run too: its error stays in the log.
+        if (isWireError(result.error)) throw fromWireError(result.error);
         if (result.outcome !== 'ok') throw new AppError('mail_fetch_incomplete', { summary });
         return { message: summary };
       },

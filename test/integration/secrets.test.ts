@@ -245,11 +245,11 @@ describe('credentials file', () => {
 
   it('When the file is missing, empty, or a directory, Then the error says which', async () => {
     const missing = fileRef('missing.pw');
-    expect(await caught(store.get(missing))).toMatchObject({ code: 'secret_not_found', params: { store: 'file', path: missing.path } });
+    expect(await caught(store.get(missing))).toMatchObject({ code: 'credentials_file_missing', params: { path: missing.path } });
 
     const empty = fileRef('empty.pw');
     await writeFile(empty.path, '\n', { mode: 0o600 });
-    expect(await caught(store.get(empty))).toMatchObject({ code: 'secret_not_found', params: { reason: 'empty' } });
+    expect(await caught(store.get(empty))).toMatchObject({ code: 'credentials_file_missing', params: { reason: 'empty' } });
 
     const folder = fileRef('folder.pw');
     await mkdir(folder.path, { mode: 0o700 });

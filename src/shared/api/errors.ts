@@ -54,6 +54,7 @@ export const errorCodes = [
   'credentials_file_insecure',
   'credentials_file_unreadable',
   'credentials_file_unwritable',
+  'credentials_file_missing',
   'secret_not_found',
   // mail-in (IMAP)
   'mail_account_not_found',

@@ -43,7 +43,7 @@ export async function readCredentialsFile(path: string): Promise<string> {
     // O_NONBLOCK: opening a FIFO must not hang; fstat below then refuses it as not a file.
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    if (errnoCode(error) === 'ENOENT') throw secretError('secret_not_found', { store: 'file', path }, error);
+    if (errnoCode(error) === 'ENOENT') throw secretError('credentials_file_missing', { path }, error);
     throw secretError('credentials_file_unreadable', { path, reason: errnoCode(error) }, error);
   }
   try {
@@ -66,7 +66,7 @@ export async function readCredentialsFile(path: string): Promise<string> {
     }
     // Editors and `echo` add one newline; it is not part of the password.
     const password = text.replace(/\r?\n$/, '');
-    if (password === '') throw secretError('secret_not_found', { store: 'file', path, reason: 'empty' });
+    if (password === '') throw secretError('credentials_file_missing', { path, reason: 'empty' });
     return password;
   } finally {
     await handle.close();

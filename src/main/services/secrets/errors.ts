@@ -8,13 +8,15 @@ import { AppError, type ErrorCode, type ErrorParams } from '../../../shared/api/
  * - credentials_file_insecure    { path, mode, reason, … }  group/world bits set, or not owned by us
  * - credentials_file_unreadable  { path, reason }           cannot open/read, not a regular file
  * - credentials_file_unwritable  { path, reason }           cannot create/replace/remove it
- * - secret_not_found             { store, account | path }  nothing stored under that reference
+ * - credentials_file_missing     { path, reason? }          the file is gone, or empty
+ * - secret_not_found             { store, account }         nothing in the keychain under that account
  */
 export const secretErrorCodes = [
   'keychain_unavailable',
   'credentials_file_insecure',
   'credentials_file_unreadable',
   'credentials_file_unwritable',
+  'credentials_file_missing',
   'secret_not_found',
 ] as const;
 

@@ -90,7 +90,8 @@ export const importMessages = bilingual(
       credentials_file_insecure: 'The credentials file {{path}} can be read by others (mode {{mode}}); make it readable by you only (chmod 600).',
       credentials_file_unreadable: 'The credentials file {{path}} cannot be read ({{reason}}).',
       credentials_file_unwritable: 'The credentials file {{path}} cannot be written ({{reason}}).',
-      secret_not_found: 'No password is stored for {{account}}{{path}}.',
+      credentials_file_missing: 'The credentials file {{path}} is missing or empty. Store the password again with --credentials-file (“logscope account password” or “logscope smtp password”).',
+      secret_not_found: 'No password is stored in the keychain for {{account}}.',
     },
   },
   {
@@ -181,7 +182,8 @@ export const importMessages = bilingual(
       credentials_file_insecure: '자격 증명 파일 {{path}}을(를) 다른 사람도 읽을 수 있습니다 (모드 {{mode}}). 본인만 읽게 하세요 (chmod 600).',
       credentials_file_unreadable: '자격 증명 파일 {{path}}을(를) 읽을 수 없습니다 ({{reason}}).',
       credentials_file_unwritable: '자격 증명 파일 {{path}}에 쓸 수 없습니다 ({{reason}}).',
-      secret_not_found: '{{account}}{{path}}에 저장된 비밀번호가 없습니다.',
+      credentials_file_missing: '자격 증명 파일 {{path}}이(가) 없거나 비어 있습니다. --credentials-file로 비밀번호를 다시 저장하세요 (“logscope account password” 또는 “logscope smtp password”).',
+      secret_not_found: '키체인에 {{account}}의 비밀번호가 저장되어 있지 않습니다.',
     },
   },
 );
