@@ -156,7 +156,8 @@ describe('an alert job', () => {
       await arrive([{ bucket: 35, errors: 45 }]);
       const runs = await nextRun();
       expect(runs['unusual errors']).toMatchObject({ outcome: 'failed' });
-      expect(runs['unusual errors']!.message).toContain('smtp_recipients_refused');
+      expect(runs['unusual errors']!.error?.code).toBe('smtp_recipients_refused');
+      expect(runs['unusual errors']!.message).toMatch(/^The SMTP server refused every recipient: 550 /);
       expect(await firingState('unusual errors')).toBe(false);
     } finally {
       server.setBehaviours({});

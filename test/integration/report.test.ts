@@ -450,7 +450,8 @@ describe('saved reports', () => {
     try {
       const failed = await api.call('jobs.runNow', { id: job.id });
       expect(failed.outcome).toBe('failed');
-      expect(failed.message).toMatch(/^smtp_recipients_refused: .*Recipient address rejected/);
+      expect(failed.error?.code).toBe('smtp_recipients_refused');
+      expect(failed.message).toMatch(/^The SMTP server refused every recipient: .*Recipient address rejected/);
     } finally {
       server.setBehaviours({});
     }
