@@ -147,7 +147,8 @@ export function createCustomChartService({
     }
   }
 
-  async function exportChart(request: CustomExportRequest, signal: AbortSignal): Promise<ChartExport> {
+  /** `heading: false` leaves the title out of the image, for a report that sets it above. */
+  async function exportChart(request: CustomExportRequest, signal: AbortSignal, { heading = true } = {}): Promise<ChartExport> {
     const { query: input } = request;
     const result = await chart(input, signal);
     const { datasetName } = await dashboard.builderSource(input.datasetId, [], signal);
@@ -173,7 +174,7 @@ export function createCustomChartService({
       theme,
       interactive: false,
       fontFamily: chartFontFamily,
-      heading: { title: `${datasetName} · ${title}`, subtitle: title === what ? scope : `${what}\n${scope}` },
+      heading: heading ? { title: `${datasetName} · ${title}`, subtitle: title === what ? scope : `${what}\n${scope}` } : null,
       width: request.width,
     });
     const svg = await dashboard.renderer.svg(option, { width: request.width, height: request.height });

@@ -38,6 +38,8 @@ export function savedDashboardCharts(layouts: DashboardLayoutService, customChar
                     language: context.language,
                   },
                   context.signal,
+                  // The report writes the title above the image, as for the standard charts.
+                  { heading: false },
                 );
                 return Buffer.from(exported.base64, 'base64');
               },
