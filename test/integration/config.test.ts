@@ -60,9 +60,20 @@ describe('logscope config export and import', () => {
       'job:keep-small:created',
       'retention:demo_service:created',
     ]);
-    expect(items[0]?.message).toContain('logscope account password');
-    const jobs = jsonLines((await runCli(['jobs', 'list', '--json', '--data-dir', target])).stdout) as { name: string; schedule: unknown }[];
+    // The credentials-file path is named, not adopted: a path in someone else's file could
+    // point at any small file of ours. The password is set here, by the user.
+    expect(items[0]?.message).toBe(`set its password: logscope account password "logs" --credentials-file ${path.join(work, 'imap.pw')}`);
+    const accounts = jsonLines((await runCli(['account', 'list', '--json', '--data-dir', target])).stdout) as { name: string; store: string }[];
+    expect(accounts).toMatchObject([{ name: 'logs', store: 'keychain' }]);
+    // Jobs arrive switched off until the user has looked at them.
+    expect(items.find((i) => i.name === 'collect')?.message).toBe('switched off; switch it on with: logscope jobs enable "collect"');
+    const jobs = jsonLines((await runCli(['jobs', 'list', '--json', '--data-dir', target])).stdout) as { name: string; schedule: unknown; enabled: boolean }[];
     expect(jobs.find((j) => j.name === 'keep-small')?.schedule).toEqual({ kind: 'cron', expression: '0 3 * * *', timeZone: 'Asia/Seoul' });
+    expect(jobs.map((j) => j.enabled)).toEqual([false, false]);
+    const enabled = await runCli(['jobs', 'enable', 'keep-small', '--json', '--data-dir', target]);
+    expect(enabled.status, enabled.stderr).toBe(0);
+    expect(jsonLines(enabled.stdout)[0]).toMatchObject({ name: 'keep-small', enabled: true });
+    expect((await runCli(['jobs', 'enable', 'nope', '--data-dir', target])).status).toBe(1);
 
     const again = await runCli(['config', 'import', file, '--json', '--data-dir', target]);
     expect((jsonLines(again.stdout) as { outcome: string }[]).slice(0, 4).every((i) => i.outcome === 'exists')).toBe(true);

@@ -194,12 +194,11 @@ describe('credentials file', () => {
     expect(await store.get(ref)).toBe('newer');
   });
 
-  it('When a file is written by hand, Then exactly one trailing newline (LF or CRLF) is stripped', async () => {
+  it('When a file is written by hand, Then one trailing newline (LF or CRLF) is stripped, and a second line is refused', async () => {
     const cases: Array<[string, string]> = [
       ['no-newline', 'pw'],
       ['lf', 'pw\n'],
       ['crlf', 'pw\r\n'],
-      ['two', 'pw\n\n'],
     ];
     const read: string[] = [];
     for (const [name, content] of cases) {
@@ -207,7 +206,11 @@ describe('credentials file', () => {
       await writeFile(ref.path, content, { mode: 0o600 });
       read.push(await store.get(ref));
     }
-    expect(read).toEqual(['pw', 'pw', 'pw', 'pw\n']);
+    expect(read).toEqual(['pw', 'pw', 'pw']);
+    // A password is one line: what is left after that newline is not part of it.
+    const two = fileRef('hand-two.pw');
+    await writeFile(two.path, 'pw\n\n', { mode: 0o600 });
+    expect(await caught(store.get(two))).toMatchObject({ code: 'credentials_file_unreadable', params: { reason: 'more_than_one_line' } });
   });
 
   for (const mode of [0o640, 0o604, 0o660, 0o700 | 0o001]) {
@@ -243,13 +246,18 @@ describe('credentials file', () => {
     });
   });
 
-  it('When the file is missing, empty, or a directory, Then the error says which', async () => {
+  it('When the file is missing, empty, more than one line, or a directory, Then the error says which', async () => {
     const missing = fileRef('missing.pw');
     expect(await caught(store.get(missing))).toMatchObject({ code: 'credentials_file_missing', params: { path: missing.path } });
 
     const empty = fileRef('empty.pw');
     await writeFile(empty.path, '\n', { mode: 0o600 });
     expect(await caught(store.get(empty))).toMatchObject({ code: 'credentials_file_missing', params: { reason: 'empty' } });
+
+    // A private key at a wrong path is not a password, though it is ours and 0600.
+    const key = fileRef('id_ed25519');
+    await writeFile(key.path, '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n', { mode: 0o600 });
+    expect(await caught(store.get(key))).toMatchObject({ code: 'credentials_file_unreadable', params: { reason: 'more_than_one_line' } });
 
     const folder = fileRef('folder.pw');
     await mkdir(folder.path, { mode: 0o700 });

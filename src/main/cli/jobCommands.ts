@@ -167,6 +167,22 @@ export function registerJobCommands(program: Command, context: CommandContext) {
       });
     });
 
+  for (const enabled of [true, false]) {
+    jobs
+      .command(enabled ? 'enable' : 'disable')
+      .description(enabled ? 'switch a job on (jobs from `config import` arrive switched off)' : 'switch a job off; it keeps its schedule and run log')
+      .argument('<name>', 'the job’s name')
+      .addHelpText('after', `\nExample:\n  $ npx logscope jobs ${enabled ? 'enable' : 'disable'} collect`)
+      .action(async (name: string) => {
+        await withApi(session(), async (api) => {
+          const job = (await api.call('jobs.list', {})).find((j) => j.name === name);
+          if (!job) throw new AppError('not_found', { what: 'job', id: name });
+          const updated = await api.call('jobs.update', { id: job.id, enabled });
+          context.out(context.globals().json ? jsonLine(jobJson(updated)) : `${enabled ? 'Enabled' : 'Disabled'} job ${name}; next run ${updated.nextRunAt ?? 'never'}\n`);
+        });
+      });
+  }
+
   jobs
     .command('run')
     .description('run every due job once and exit (for cron or a systemd timer); exit 1 if any failed')

@@ -127,7 +127,9 @@ export function createConfigService({
     const accounts = await mailIn.listAccounts();
     for (const account of document.accounts) {
       await attempt('account', account.name, accounts.some((a) => a.name === account.name), async () => {
-        await mailIn.importAccount({ ...account, secret: account.secret.store === 'file' ? { store: 'file', path: account.secret.path } : { store: 'keychain' } });
+        // A credentials-file path from someone else's file is not adopted: any small file of
+        // ours would be read as the password and sent to the account's server.
+        await mailIn.importAccount({ ...account, secret: { store: 'keychain' } });
         return `set its password: logscope account password ${JSON.stringify(account.name)}${account.secret.store === 'file' ? ` --credentials-file ${account.secret.path}` : ''}`;
       });
     }
@@ -148,7 +150,7 @@ export function createConfigService({
     const smtpAccounts = await smtp.listAccounts();
     for (const account of document.smtpAccounts) {
       await attempt('smtp_account', account.name, smtpAccounts.some((a) => a.name.toLowerCase() === account.name.toLowerCase()), async () => {
-        await smtp.importAccount({ ...account, secret: account.secret.store === 'file' ? { store: 'file', path: account.secret.path } : { store: 'keychain' } });
+        await smtp.importAccount({ ...account, secret: { store: 'keychain' } });
         return `set its password: logscope smtp password ${JSON.stringify(account.name)}${account.secret.store === 'file' ? ` --credentials-file ${account.secret.path}` : ''}`;
       });
     }
@@ -174,8 +176,10 @@ export function createConfigService({
     const jobs = await scheduler.list();
     for (const job of document.jobs) {
       await attempt('job', job.name, jobs.some((j) => j.name === job.name), async () => {
-        await scheduler.create({ name: job.name, target: importTarget(job.target, { ruleId, datasetId, reportId, smtpIdOf }), schedule: job.schedule, enabled: job.enabled });
-        return null;
+        // Switched off until the user has read it: an imported report job could mail a
+        // dataset to the file author's recipients.
+        await scheduler.create({ name: job.name, target: importTarget(job.target, { ruleId, datasetId, reportId, smtpIdOf }), schedule: job.schedule, enabled: false });
+        return `switched off; switch it on with: logscope jobs enable ${JSON.stringify(job.name)}`;
       });
     }
     for (const policy of document.retention) {

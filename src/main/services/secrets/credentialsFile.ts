@@ -12,7 +12,7 @@ import { secretError } from './errors';
  */
 
 /** A password file is a line, not a document; anything larger is a wrong path. */
-const MAX_CREDENTIALS_FILE_BYTES = 64 * 1024;
+const MAX_CREDENTIALS_FILE_BYTES = 4 * 1024;
 
 const isPosix = () => process.platform !== 'win32';
 
@@ -67,6 +67,8 @@ export async function readCredentialsFile(path: string): Promise<string> {
     // Editors and `echo` add one newline; it is not part of the password.
     const password = text.replace(/\r?\n$/, '');
     if (password === '') throw secretError('credentials_file_missing', { path, reason: 'empty' });
+    // A key or a config file at a wrong path must not go to a server as a password.
+    if (/[\r\n]/.test(password)) throw secretError('credentials_file_unreadable', { path, reason: 'more_than_one_line' });
     return password;
   } finally {
     await handle.close();
