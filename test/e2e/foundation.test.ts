@@ -41,6 +41,18 @@ describe('the first screen in browser mode', () => {
     await expect(page.getByRole('columnheader', { name: /latency_ms/ }).getAttribute('aria-sort')).resolves.toBe('descending');
     await page.getByText('Rows 1–500 of 30,000').waitFor();
 
+    // Deleting asks first, saying what goes; Cancel keeps the dataset.
+    await page.getByRole('button', { name: 'Dataset actions' }).click();
+    await page.getByRole('menuitem', { name: 'Delete…' }).click();
+    const confirm = page.getByRole('dialog');
+    await confirm.getByText(/30,000/).waitFor();
+    await page.getByRole('menu').waitFor({ state: 'detached' });
+    await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
+    await screenshot(page, 'foundation-delete-en-light');
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await page.getByTestId('dataset-demo_service').waitFor();
+
     await page.getByText('한국어').click();
     await page.getByText('전체 30,000행 중 1–500행').waitFor();
     await expect(page.getByRole('tab', { name: '열' }).isVisible()).resolves.toBe(true);

@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import { Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Group, Modal, Stack, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { DatasetSummary } from '@shared/api/contract';
 import { useApi } from '../../app/api';
 import { useErrorText } from '../../ui/useErrorText';
 import { datasetsKey } from './useDatasets';
+import { ConfirmDelete } from '../../ui/ConfirmDelete';
 
 export function RenameDatasetDialog({ dataset, opened, onClose }: { dataset: DatasetSummary; opened: boolean; onClose: () => void }) {
   const { t } = useTranslation();
@@ -55,7 +56,6 @@ export function DeleteDatasetDialog({ dataset, opened, onClose }: { dataset: Dat
   const { t } = useTranslation();
   const api = useApi();
   const client = useQueryClient();
-  const errorText = useErrorText();
   const remove = useMutation({
     mutationFn: () => api.call('datasets.delete', { datasetId: dataset.id }),
     onSuccess: async () => {
@@ -64,19 +64,14 @@ export function DeleteDatasetDialog({ dataset, opened, onClose }: { dataset: Dat
     },
   });
   return (
-    <Modal opened={opened} onClose={onClose} title={t('datasets.deleteTitle')}>
-      <Stack>
-        <Text>{t('datasets.deleteConfirm', { name: dataset.name, count: dataset.rows })}</Text>
-        {remove.error && <Text c="red">{errorText(remove.error)}</Text>}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            {t('common.cancel')}
-          </Button>
-          <Button color="red" loading={remove.isPending} onClick={() => remove.mutate()}>
-            {t('common.delete')}
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
+    <ConfirmDelete
+      opened={opened}
+      title={t('datasets.deleteTitle')}
+      message={t('datasets.deleteConfirm', { name: dataset.name, count: dataset.rows })}
+      error={remove.error}
+      pending={remove.isPending}
+      onCancel={onClose}
+      onConfirm={() => remove.mutate()}
+    />
   );
 }

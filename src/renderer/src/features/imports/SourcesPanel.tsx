@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ActionIcon, Button, Group, Modal, Stack, Table, Text, Tooltip, Pagination, Code, ScrollArea } from '@mantine/core';
+import { ActionIcon, Stack, Table, Text, Tooltip, Pagination, Code, ScrollArea } from '@mantine/core';
 import { IconTrash } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -7,15 +7,14 @@ import type { DatasetSummary } from '@shared/api/contract';
 import type { SourceSummary } from '@shared/api/contract/imports';
 import { useApi } from '../../app/api';
 import { formatInstant } from '../../app/time';
-import { useErrorText } from '../../ui/useErrorText';
 import { formatSize } from './ImportDialog';
+import { ConfirmDelete } from '../../ui/ConfirmDelete';
 
 /** The files a dataset was built from, where each came from, and a way to take one out again. */
 export function SourcesPanel({ dataset, zone }: { dataset: DatasetSummary; zone: string }) {
   const { t } = useTranslation();
   const api = useApi();
   const client = useQueryClient();
-  const errorText = useErrorText();
   const [removing, setRemoving] = useState<SourceSummary | null>(null);
   const sources = useQuery({
     queryKey: ['sources', dataset.id, dataset.rows],
@@ -74,22 +73,15 @@ export function SourcesPanel({ dataset, zone }: { dataset: DatasetSummary; zone:
           ))}
         </Table.Tbody>
       </Table>
-      <Modal opened={removing !== null} onClose={() => setRemoving(null)} title={t('imports.removeSource')}>
-        {removing && (
-          <Stack>
-            <Text>{t('imports.removeSourceConfirm', { count: removing.rows, file: removing.fileName, dataset: dataset.name })}</Text>
-            {remove.error && <Text c="red">{errorText(remove.error)}</Text>}
-            <Group justify="flex-end">
-              <Button variant="default" onClick={() => setRemoving(null)}>
-                {t('common.cancel')}
-              </Button>
-              <Button color="red" loading={remove.isPending} onClick={() => remove.mutate(removing.id)}>
-                {t('common.delete')}
-              </Button>
-            </Group>
-          </Stack>
-        )}
-      </Modal>
+      <ConfirmDelete
+        opened={removing !== null}
+        title={t('imports.removeSource')}
+        message={removing && t('imports.removeSourceConfirm', { count: removing.rows, file: removing.fileName, dataset: dataset.name })}
+        error={remove.error}
+        pending={remove.isPending}
+        onCancel={() => setRemoving(null)}
+        onConfirm={() => removing && remove.mutate(removing.id)}
+      />
     </ScrollArea>
   );
 }

@@ -8,7 +8,6 @@ import {
   Code,
   Group,
   Loader,
-  Modal,
   Progress,
   ScrollArea,
   Stack,
@@ -28,6 +27,7 @@ import { useErrorText } from '../../ui/useErrorText';
 import { AccountDialog } from './AccountDialog';
 import { RuleDialog } from './RuleDialog';
 import { mailKeys, useCollectedFiles, useMailAccounts, useMailRules, useMailStatus, useRuleFetch, type RuleFetchState } from './useMail';
+import { ConfirmDelete } from '../../ui/ConfirmDelete';
 
 function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -222,20 +222,15 @@ function AccountCard({ account, zone, test, onTest }: { account: MailAccount; zo
           {errorText(trust.error)}
         </Alert>
       )}
-      <Modal opened={confirm} onClose={() => setConfirm(false)} title={t('mail.accounts.removeTitle')}>
-        <Stack>
-          <Text>{t('mail.accounts.removeConfirm', { name: account.name })}</Text>
-          {remove.error && <Text c="red">{errorText(remove.error)}</Text>}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setConfirm(false)}>
-              {t('common.cancel')}
-            </Button>
-            <Button color="red" loading={remove.isPending} onClick={() => remove.mutate()}>
-              {t('common.delete')}
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      <ConfirmDelete
+        opened={confirm}
+        title={t('mail.accounts.removeTitle')}
+        message={t('mail.accounts.removeConfirm', { name: account.name })}
+        error={remove.error}
+        pending={remove.isPending}
+        onCancel={() => setConfirm(false)}
+        onConfirm={() => remove.mutate()}
+      />
     </Card>
   );
 }
@@ -421,20 +416,15 @@ function RuleCard({
         </Alert>
       )}
       {state?.result && <FetchOutcome result={state.result} />}
-      <Modal opened={confirm} onClose={() => setConfirm(false)} title={t('mail.rules.removeTitle')}>
-        <Stack>
-          <Text>{t('mail.rules.removeConfirm', { name: rule.name })}</Text>
-          {remove.error && <Text c="red">{errorText(remove.error)}</Text>}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setConfirm(false)}>
-              {t('common.cancel')}
-            </Button>
-            <Button color="red" loading={remove.isPending} onClick={() => remove.mutate()}>
-              {t('common.delete')}
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      <ConfirmDelete
+        opened={confirm}
+        title={t('mail.rules.removeTitle')}
+        message={t('mail.rules.removeConfirm', { name: rule.name })}
+        error={remove.error}
+        pending={remove.isPending}
+        onCancel={() => setConfirm(false)}
+        onConfirm={() => remove.mutate()}
+      />
     </Card>
   );
 }
