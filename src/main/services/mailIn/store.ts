@@ -2,6 +2,7 @@ import type { DbStatements } from '../db/database';
 import { toCell } from '../db/cells';
 import { AppError } from '../../../shared/api/errors';
 import type { MailAccount, MailRule, MailRunSummary, MailSecurity, TlsTrust } from '../../../shared/api/contract/mail';
+import { connectionFromRow, secretParams, trustParams, type SecretPlace } from '../catalog/connectionColumns';
 
 /**
  * The catalogue side of mail collection (tables of migration 3). Plain functions over a
@@ -17,7 +18,7 @@ export interface AccountRecord {
   user: string;
   trust: TlsTrust;
   /** Where the password lives; never the password. */
-  secret: { store: 'keychain' } | { store: 'file'; path: string };
+  secret: SecretPlace;
   lastTest: MailAccount['lastTest'];
   createdAt: string;
 }
@@ -44,10 +45,6 @@ const accountColumns = `id, name, host, port, security, user_name, trust_kind, t
   last_test_at, last_test_ok, last_test_error, created_at`;
 
 function toAccount(row: unknown[]): AccountRecord {
-  const trustKind = String(row[6]);
-  const trustValue = row[7] === null ? '' : String(row[7]);
-  const trust: TlsTrust =
-    trustKind === 'ca_file' ? { kind: 'ca_file', path: trustValue } : trustKind === 'pinned' ? { kind: 'pinned', fingerprint256: trustValue } : { kind: 'system' };
   return {
     id: Number(row[0]),
     name: String(row[1]),
@@ -55,9 +52,7 @@ function toAccount(row: unknown[]): AccountRecord {
     port: Number(row[3]),
     security: String(row[4]) as MailSecurity,
     user: String(row[5]),
-    trust,
-    secret: String(row[8]) === 'file' ? { store: 'file', path: String(row[9]) } : { store: 'keychain' },
-    lastTest: row[10] === null ? null : { at: toCell(row[10]) as string, ok: Boolean(row[11]), errorCode: row[12] === null ? null : String(row[12]) },
+    ...connectionFromRow(row.slice(6, 13)),
     createdAt: toCell(row[13]) as string,
   };
 }
@@ -88,8 +83,6 @@ export interface AccountFields {
   secret: AccountRecord['secret'];
 }
 
-const trustValue = (trust: TlsTrust) => (trust.kind === 'ca_file' ? trust.path : trust.kind === 'pinned' ? trust.fingerprint256 : null);
-
 export async function insertAccount(db: DbStatements, fields: AccountFields, now: Date): Promise<number> {
   const { rows } = await db.all(
     `INSERT INTO logscope.mail_accounts (name, name_key, host, port, security, user_name, trust_kind, trust_value, secret_store, credentials_path, created_at, updated_at)
@@ -101,10 +94,8 @@ export async function insertAccount(db: DbStatements, fields: AccountFields, now
       port: fields.port,
       security: fields.security,
       user: fields.user,
-      trustKind: fields.trust.kind,
-      trustValue: trustValue(fields.trust),
-      store: fields.secret.store,
-      path: fields.secret.store === 'file' ? fields.secret.path : null,
+      ...trustParams(fields.trust),
+      ...secretParams(fields.secret),
       now: now.toISOString(),
     },
   );
@@ -125,10 +116,8 @@ export async function updateAccount(db: DbStatements, id: number, fields: Accoun
       port: fields.port,
       security: fields.security,
       user: fields.user,
-      trustKind: fields.trust.kind,
-      trustValue: trustValue(fields.trust),
-      store: fields.secret.store,
-      path: fields.secret.store === 'file' ? fields.secret.path : null,
+      ...trustParams(fields.trust),
+      ...secretParams(fields.secret),
       now: now.toISOString(),
     },
   );

@@ -2,6 +2,7 @@ import type { DbStatements } from '../db/database';
 import { toCell } from '../db/cells';
 import { AppError } from '../../../shared/api/errors';
 import type { TlsTrust } from '../../../shared/api/contract/mail';
+import { connectionFromRow, secretParams, trustParams, type SecretPlace } from '../catalog/connectionColumns';
 import type { ReportSend, SmtpAccount, SmtpSecurity } from '../../../shared/api/contract/report';
 
 /**
@@ -19,7 +20,7 @@ export interface SmtpAccountRecord {
   from: string;
   fromName: string | null;
   trust: TlsTrust;
-  secret: { store: 'keychain' } | { store: 'file'; path: string };
+  secret: SecretPlace;
   lastTest: SmtpAccount['lastTest'];
   createdAt: string;
 }
@@ -32,8 +33,6 @@ const columns = `id, name, host, port, security, user_name, from_address, from_n
   last_test_at, last_test_ok, last_test_error, created_at`;
 
 function toRecord(row: unknown[]): SmtpAccountRecord {
-  const trustKind = String(row[8]);
-  const trustValue = row[9] === null ? '' : String(row[9]);
   return {
     id: Number(row[0]),
     name: String(row[1]),
@@ -43,9 +42,7 @@ function toRecord(row: unknown[]): SmtpAccountRecord {
     user: String(row[5]),
     from: String(row[6]),
     fromName: row[7] === null ? null : String(row[7]),
-    trust: trustKind === 'ca_file' ? { kind: 'ca_file', path: trustValue } : trustKind === 'pinned' ? { kind: 'pinned', fingerprint256: trustValue } : { kind: 'system' },
-    secret: String(row[10]) === 'file' ? { store: 'file', path: String(row[11]) } : { store: 'keychain' },
-    lastTest: row[12] === null ? null : { at: toCell(row[12]) as string, ok: Boolean(row[13]), errorCode: row[14] === null ? null : String(row[14]) },
+    ...connectionFromRow(row.slice(8, 15)),
     createdAt: toCell(row[15]) as string,
   };
 }
@@ -66,7 +63,6 @@ export async function findSmtpAccountByName(db: DbStatements, name: string): Pro
   return rows[0] ? toRecord(rows[0]) : null;
 }
 
-const trustValue = (trust: TlsTrust) => (trust.kind === 'ca_file' ? trust.path : trust.kind === 'pinned' ? trust.fingerprint256 : null);
 
 function fieldParams(fields: SmtpAccountFields) {
   return {
@@ -78,10 +74,8 @@ function fieldParams(fields: SmtpAccountFields) {
     user: fields.user,
     from: fields.from,
     fromName: fields.fromName,
-    trustKind: fields.trust.kind,
-    trustValue: trustValue(fields.trust),
-    store: fields.secret.store,
-    path: fields.secret.store === 'file' ? fields.secret.path : null,
+    ...trustParams(fields.trust),
+    ...secretParams(fields.secret),
   };
 }
 
