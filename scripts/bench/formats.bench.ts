@@ -64,9 +64,10 @@ const lineRows: Record<string, string | number>[] = [];
 const labels = {
   none: 'without _ls_line',
   window: 'row_number() OVER () in the INSERT',
-  insertion: 'numbered by insertion order after the INSERT (Logscope)',
+  'in-transaction': 'numbered by insertion order in the same transaction',
+  'after-commit': 'numbered by insertion order once committed (Logscope)',
 } as const;
-for (const mode of ['none', 'window', 'insertion'] as const) {
+for (const mode of ['none', 'window', 'in-transaction', 'after-commit'] as const) {
   const times: number[] = [];
   let rss = 0;
   for (let run = 0; run < runs; run++) {

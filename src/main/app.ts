@@ -15,6 +15,7 @@ import { removeOwnerRecord, writeOwnerRecord, type OwnerRecord } from './service
 import { AppError, fromWireError, isWireError } from '../shared/api/errors';
 import { seedDemoDataset } from './services/demo/demo';
 import { createImportHandlers, createImportService, type DiskSpace, type ImportService } from './services/importer/importer';
+import { completePendingLineNumbers } from './services/importer/lineNumbers';
 import { createSecretStore, type SecretStore } from './services/secrets/secrets';
 import { createMailInHandlers, createMailInService, type MailInService } from './services/mailIn/mailIn';
 import { createJobHandlers, createRetention, createSchedulerService, type SchedulerService } from './services/scheduler/scheduler';
@@ -109,7 +110,11 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
   const db = acquired.db;
 
   try {
-    await migrate(await db.connection('catalog'), clock.now());
+    const catalog = await db.connection('catalog');
+    await migrate(catalog, clock.now());
+    // An import stopped between committing its rows and numbering their lines.
+    const numbered = await completePendingLineNumbers(catalog);
+    if (numbered > 0) log.info('numbered the lines of imports stopped before they finished', { sources: numbered });
   } catch (error) {
     await db.dispose();
     throw error;

@@ -7,6 +7,8 @@ import type { Api } from '../../src/shared/api/client';
 import { AppError } from '../../src/shared/api/errors';
 import type { ImportResult } from '../../src/shared/api/contract/imports';
 import { openOwnedCore, tempDataDir } from './support/dataDir';
+import { recordPendingLineNumbers } from '../../src/main/services/importer/lineNumbers';
+import { lineShifts } from '../../src/shared/imports/plan';
 
 const dataDir = tempDataDir();
 const files = path.join(dataDir, 'files');
@@ -160,6 +162,17 @@ describe('JSON lines', () => {
     const result = await importOne(write('nolf.jsonl', '{"a":1}\n{"a":2}'), { dataset: { kind: 'new', name: 'nolf' } });
     expect(result).toMatchObject({ lines: 2, rows: 2 });
   });
+  it('reads a line far longer than the usual object size (a payload dump) as a row', async () => {
+    const payload = 'p'.repeat(40 << 20);
+    const file = write('dump.jsonl', `{"t":"2024-01-01T00:00:00Z","body":"short"}\n{"t":"2024-01-01T00:00:01Z","body":"${payload}"}\n{"t":"2024-01-01T00:00:02Z","body":"after"}\n`);
+    const result = await importOne(file, { dataset: { kind: 'new', name: 'dump' } });
+    expect(result).toMatchObject({ lines: 3, rows: 3, rejected: 0 });
+    expect(await rows(`SELECT _ls_line, length(body) FROM dump ORDER BY _ls_line`)).toEqual([
+      [1, 5],
+      [2, 40 << 20],
+      [3, 5],
+    ]);
+  });
 });
 
 describe('time, one way for every format', () => {
@@ -294,6 +307,39 @@ describe('bad input: a clear message and nothing lost', () => {
       .then(() => null, (e: unknown) => e);
     expect((error as AppError).code).toMatch(/file_vanished|file_not_found/);
     expect((await api.call('datasets.list', {})).map((d) => d.name)).not.toContain('vanishing');
+  });
+});
+
+describe('line numbers, written right after the rows are committed', () => {
+  it('are finished on the next start when the process stopped in between, and a removed file leaves nothing waiting', async () => {
+    const dir = fs.mkdtempSync(path.join(dataDir, 'stopped-'));
+    let owned = await openOwnedCore(dir);
+    // A header, a blank line and two rejected records: the lines after them are shifted.
+    const file = write('gappy.csv', 'time,code,name\n2024-01-01T00:00:00Z,1,a\n\n2024-01-01T00:00:01Z,2\n2024-01-01T00:00:02Z,3,c,extra\n2024-01-01T00:00:03Z,4,d\n2024-01-01T00:00:04Z,5,e\n');
+    const gone = write('gone.csv', 'time,v\n2024-01-01T00:00:00Z,1\n');
+    const imported = await owned.imports.importFile({ path: file, origin: 'command', options: { dataset: { kind: 'new', name: 'gappy' } } });
+    const removed = await owned.imports.importFile({ path: gone, origin: 'command', options: { dataset: { kind: 'new', name: 'gone' } } });
+    const linesOf = async (core: AppCore) => (await (await core.db.connection('catalog')).all(`SELECT name, _ls_line FROM gappy ORDER BY rowid`)).rows;
+    const waiting = async (core: AppCore) => (await (await core.db.connection('catalog')).all(`SELECT source_id FROM logscope.pending_line_numbers`)).rows;
+    const numbered = await linesOf(owned);
+    expect(numbered).toEqual([
+      ['a', 2n],
+      ['d', 6n],
+      ['e', 7n],
+    ]);
+    expect(await waiting(owned)).toEqual([]);
+    // What a stop between the two transactions leaves: committed rows without lines, and the note.
+    const catalog = await owned.db.connection('catalog');
+    await catalog.run(`UPDATE gappy SET _ls_line = NULL`);
+    await recordPendingLineNumbers(catalog, imported.sourceId!, { firstRecordLine: 2, shifts: lineShifts(2, [3, 4, 5]) });
+    await recordPendingLineNumbers(catalog, removed.sourceId!, { firstRecordLine: 2, shifts: [] });
+    await owned.imports.removeSource(removed.sourceId!);
+    await owned.dispose();
+
+    owned = await openOwnedCore(dir);
+    expect(await linesOf(owned)).toEqual(numbered);
+    expect(await waiting(owned)).toEqual([]);
+    await owned.dispose();
   });
 });
 

@@ -1,15 +1,18 @@
 // The access-log split alone, through the engine: Logscope's own INSERT of a nginx log into a
 // fresh on-disk database in one transaction, without `_ls_line` (`none`), numbered by
-// `row_number() OVER ()` (`window`), or numbered by insertion order afterwards (`insertion`,
-// what the import does), so the line numbers' cost in time and memory is measured apart.
+// `row_number() OVER ()` (`window`), numbered by insertion order in the same transaction
+// (`in-transaction`), or by insertion order once committed (`after-commit`, what the import
+// does), so the line numbers' cost in time and memory is measured apart.
 import fs from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { detectAccessLayout } from '../../../src/shared/detect/accessLog';
 import { accessPlan } from '../../../src/shared/imports/formatPlan';
-import { createDatasetSql, insertSql, lineColumn, numberByInsertionSql } from '../../../src/shared/imports/plan';
+import { createDatasetSql, insertSql, lineColumn } from '../../../src/shared/imports/plan';
+import { numberLines } from '../../../src/main/services/importer/lineNumbers';
+import type { DbStatements } from '../../../src/main/services/db/database';
 import { finishChild } from '../lib';
 
-const [file, database, mode, memoryLimit = '1GB'] = process.argv.slice(2) as [string, string, 'none' | 'window' | 'insertion', string?];
+const [file, database, mode, memoryLimit = '1GB'] = process.argv.slice(2) as [string, string, 'none' | 'window' | 'in-transaction' | 'after-commit', string?];
 fs.rmSync(database, { force: true });
 fs.rmSync(`${database}.wal`, { force: true });
 const handle = fs.openSync(file, 'r');
@@ -28,11 +31,21 @@ const sql =
   mode === 'window'
     ? plain.replace('AS "_ls_source"', `AS "_ls_source",\n       $firstRecordLine::BIGINT + row_number() OVER () - 1 AS "${lineColumn}"`)
     : plain;
+const statements: DbStatements = {
+  all: async (text, params) => ({ columns: [], rows: (await connection.runAndReadAll(text, params)).getRows() as unknown[][] }),
+  run: async (text, params) => void (await connection.run(text, params)),
+};
+const number = () => numberLines(statements, 'main."nginx"', 1, { firstRecordLine: 1, shifts: [] });
 const started = performance.now();
 await connection.run('BEGIN TRANSACTION');
 await connection.run(sql, { path: file, sourceId: 1, ...(mode === 'window' ? { firstRecordLine: 1 } : {}) });
-if (mode === 'insertion') await connection.run(numberByInsertionSql('main."nginx"'), { sourceId: 1, firstRecordLine: 1 });
+if (mode === 'in-transaction') await number();
 await connection.run('COMMIT');
+if (mode === 'after-commit') {
+  await connection.run('BEGIN TRANSACTION');
+  await number();
+  await connection.run('COMMIT');
+}
 const elapsedMs = performance.now() - started;
 const counted = (await connection.runAndReadAll(`SELECT count(*), count(${lineColumn}) FROM nginx`)).getRows()[0]!;
 const rows = Number(counted[0]);

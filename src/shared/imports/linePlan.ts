@@ -1,5 +1,5 @@
 import { quoteIdent, quoteLiteral } from '../sql/quote';
-import { lineColumn, maxLineBytes, selectListSql, sourceColumn, spanColumn, type AccessReader, type LinesReader, type PlannedColumn } from './plan';
+import { lineColumn, lineLimitOptions, selectListSql, sourceColumn, spanColumn, type AccessReader, type LinesReader, type PlannedColumn } from './plan';
 
 /**
  * The SQL of the line-based formats, all of it run by DuckDB over the whole file (never
@@ -26,7 +26,7 @@ export function linesSourceSql(reader: LinesReader, pathParam: string, rejectsTa
     // Not strict: a CRLF file with a stray LF line still reads line by line. The delimiter
     // is a byte the file does not hold, so there is never a second field to lose.
     `strict_mode = false`,
-    `max_line_size = ${maxLineBytes}`,
+    ...lineLimitOptions,
     `store_rejects = true`,
     `rejects_table = ${quoteLiteral(rejectsTable)}`,
     `rejects_scan = ${quoteLiteral(`${rejectsTable}_scan`)}`,

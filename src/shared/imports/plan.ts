@@ -46,6 +46,8 @@ export interface CsvReader {
 export interface JsonReader {
   kind: 'jsonl';
   columns: { name: string; type: string }[];
+  /** `read_json`'s object size limit when the file has a longer line (`jsonObjectLimit`). */
+  maxObjectBytes?: number;
 }
 
 /**
@@ -75,8 +77,28 @@ export interface LinesReader {
 
 export type Reader = CsvReader | JsonReader | AccessReader | LinesReader;
 
-/** The options of DuckDB's CSV reader shared by the readers that read a file as text. */
-export const maxLineBytes = 8 * 1024 * 1024;
+/**
+ * The CSV reader's options for line length, shared by every reader that reads a file as
+ * text. Lines of several megabytes happen (stack traces, payload dumps), so the limit is
+ * 8 MB. DuckDB sizes its read buffer from that limit (16×: 128 MB) unless told otherwise,
+ * and each buffer ends in a partly filled row group, which the next checkpoint merges by
+ * rewriting the table (5 M CSV rows: 73 row groups instead of 42, and a 7–15 s checkpoint).
+ * The engine's own default buffer, 32 MB, still reads 8 MB lines across its boundaries.
+ */
+export const lineLimitOptions = [`max_line_size = ${8 * 1024 * 1024}`, `buffer_size = ${32 * 1024 * 1024}`] as const;
+
+/**
+ * The JSON object size `read_json` is told to expect: its default, 16 MB, unless the file
+ * has a longer line. Its read buffer grows with this limit as the CSV reader's does with its
+ * line limit: at 64 MB, 5 M records left 55 row groups and an 8 s checkpoint, at 16 MB 44
+ * and none — so the limit is raised only for the files that need it.
+ */
+export const maxJsonObjectBytes = 16 * 1024 * 1024;
+
+export function jsonObjectLimit(longestLineBytes: number): number {
+  const megabyte = 1024 * 1024;
+  return Math.max(maxJsonObjectBytes, Math.ceil((longestLineBytes + 1) / megabyte) * megabyte);
+}
 
 /**
  * Dataset column names for the file's columns: `_ls_…` names belong to Logscope, so a
@@ -115,7 +137,7 @@ export function readerSql(reader: Reader, pathParam: string, rejectsTable: strin
       `columns = ${columns}`,
       `auto_detect = false`,
       `compression = 'none'`,
-      `max_line_size = ${maxLineBytes}`,
+      ...lineLimitOptions,
       ...(rejectsTable
         ? [`store_rejects = true`, `rejects_table = ${quoteLiteral(rejectsTable)}`, `rejects_scan = ${quoteLiteral(`${rejectsTable}_scan`)}`]
         : lenient
@@ -125,7 +147,7 @@ export function readerSql(reader: Reader, pathParam: string, rejectsTable: strin
     return `read_csv(${pathParam}, ${options.join(', ')})`;
   }
   if (reader.kind === 'jsonl') {
-    return `read_json(${pathParam}, format = 'newline_delimited', compression = 'uncompressed', columns = ${columns}, maximum_object_size = 67108864${lenient ? ', ignore_errors = true' : ''})`;
+    return `read_json(${pathParam}, format = 'newline_delimited', compression = 'uncompressed', columns = ${columns}, maximum_object_size = ${reader.maxObjectBytes ?? maxJsonObjectBytes}${lenient ? ', ignore_errors = true' : ''})`;
   }
   const options = [
     `delim = ${quoteLiteral(reader.delimiter)}`,
@@ -137,9 +159,7 @@ export function readerSql(reader: Reader, pathParam: string, rejectsTable: strin
     `auto_detect = false`,
     // The reader is given the content itself, whatever the file's name ends in.
     `compression = 'none'`,
-    // Lines of several megabytes happen (stack traces, payload dumps); DuckDB's reader
-    // buffer grows with this limit, so it stays at 8 MB.
-    `max_line_size = 8388608`,
+    ...lineLimitOptions,
     ...(rejectsTable
       ? [`store_rejects = true`, `rejects_table = ${quoteLiteral(rejectsTable)}`, `rejects_scan = ${quoteLiteral(`${rejectsTable}_scan`)}`]
       : lenient
@@ -165,9 +185,9 @@ export function selectListSql(columns: readonly PlannedColumn[], zone: string): 
 
 /**
  * The one statement that moves a file's rows into its dataset: the reader and the source
- * id. `_ls_line` stays empty here and is set by `numberByInsertionSql` in the same
- * transaction: `row_number() OVER ()` in the insert would make DuckDB read the file on one
- * thread (measured on the 5 M-line nginx log: 18.4 s against 9.2 s).
+ * id. `_ls_line` stays empty here and is set from the rows' order once they are committed
+ * (importer/lineNumbers): `row_number() OVER ()` in the insert would make DuckDB read the
+ * file on one thread (measured on the 5 M-line nginx log: 18.4 s against 9.2 s).
  */
 export function insertSql(spec: {
   dataset: string;
@@ -183,19 +203,6 @@ export function insertSql(spec: {
   return `INSERT INTO ${spec.target ?? qualified('main', spec.dataset)} BY NAME
 SELECT ${[...select, ...own].join(',\n       ')}
 FROM ${readerSql(spec.reader, '$path', spec.rejectsTable)}`;
-}
-
-/**
- * Numbers a source's rows just inserted in file order: DuckDB keeps insertion order
- * (`preserve_insertion_order`), and the rows a transaction appended have consecutive row ids
- * until it commits, so a row's line is its row id's distance from the first one. Run in the
- * transaction of the insert (or on a table only this source filled).
- */
-export function numberByInsertionSql(target: string): string {
-  const line = quoteIdent(lineColumn);
-  const source = quoteIdent(sourceColumn);
-  return `UPDATE ${target} SET ${line} = rowid - (SELECT min(rowid) FROM ${target} WHERE ${source} = $sourceId) + $firstRecordLine::BIGINT
-WHERE ${source} = $sourceId AND ${line} IS NULL`;
 }
 
 /** The dataset table for a first import: the planned columns, then Logscope's own. */

@@ -372,6 +372,20 @@ export const migrations: readonly Migration[] = [
        )`,
     ],
   },
+  {
+    version: 11,
+    description: 'line numbers an import still has to write (see importer/lineNumbers)',
+    statements: [
+      // A row from the import's transaction until the rows are numbered right after it;
+      // one left over means the process stopped in between, and the next start numbers them.
+      `CREATE TABLE logscope.pending_line_numbers (
+         source_id INTEGER PRIMARY KEY,
+         first_record_line BIGINT NOT NULL,
+         -- lineShifts' result as JSON: [{fromRecord, shift}, …]
+         shifts VARCHAR NOT NULL
+       )`,
+    ],
+  },
 ];
 
 export async function migrate(connection: DbConnection, now: Date): Promise<{ from: number; to: number }> {

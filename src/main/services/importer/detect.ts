@@ -1,13 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { DbConnection } from '../db/database';
+import type { DbConnection, DbStatements } from '../db/database';
 import { toCell } from '../db/cells';
 import { AppError } from '../../../shared/api/errors';
 import type { Cell } from '../../../shared/api/contract';
 import type { FilePreview, ImportFormat, ImportOptions, ReferenceSource } from '../../../shared/api/contract/imports';
 import { classifyTimeValues, localDateTime, timeSpecFromFormat, timeNameScore, type TimeCompletion, type TimeSpec } from '../../../shared/detect/time';
-import { createDatasetSql, datasetColumnNames, readerSql, selectListSql, type PlannedColumn, type Reader } from '../../../shared/imports/plan';
+import { createDatasetSql, datasetColumnNames, maxJsonObjectBytes, readerSql, selectListSql, type PlannedColumn, type Reader } from '../../../shared/imports/plan';
 import { quoteIdent, quoteLiteral } from '../../../shared/sql/quote';
 import { guessDelimiter } from '../../../shared/detect/delimiter';
 import { detectAccessLayout } from '../../../shared/detect/accessLog';
@@ -19,6 +19,7 @@ import { timeStyle, type TimeStyle } from '../../../shared/detect/timeStyles';
 import { accessPlan, grammarPlan, plainLinesPlan, userPatternPlan, type ColumnUnit, type TextPlan } from '../../../shared/imports/formatPlan';
 import type { AccessReader, LinesReader } from '../../../shared/imports/plan';
 import { loadText } from './loadText';
+import { numberLines } from './lineNumbers';
 import { entriesSql, linesSourceSql } from '../../../shared/imports/linePlan';
 import { completedTimeSql, timeExpression } from '../../../shared/sql/time';
 
@@ -356,8 +357,9 @@ async function previewText(
   try {
     await db.run(createDatasetSql(target, plan.columns, { span, temporary: true }), {}, signal);
     await db.run(`CREATE TEMP TABLE ${quoteIdent(rejected)} (source_id INTEGER, dataset_id INTEGER, line BIGINT, reason VARCHAR, raw VARCHAR)`, {}, signal);
+    const tx: DbStatements = { all: (sql, params) => db.all(sql, params, signal), run: (sql, params) => db.run(sql, params, signal) };
     const counts = await loadText({
-      tx: { all: (sql, params) => db.all(sql, params, signal), run: (sql, params) => db.run(sql, params, signal) },
+      tx,
       reader: plan.reader,
       columns: plan.columns,
       zone,
@@ -370,6 +372,7 @@ async function previewText(
       blankLines,
       scratch: `_ls_preview_scratch_${id}`,
     });
+    if (counts.lineNumbers) await numberLines(tx, `temp.${quoteIdent(target)}`, 0, counts.lineNumbers);
     const names = plan.columns.map((c) => quoteIdent(c.name)).join(', ');
     const { rows } = await db.all(`SELECT ${names} FROM temp.${quoteIdent(target)} ORDER BY "_ls_line" LIMIT ${previewRows}`, {}, signal);
     const time = plan.columns.find((c) => c.time);
@@ -480,7 +483,7 @@ async function detectJsonShape(
   let described: { name: string; type: string }[];
   try {
     const { rows } = await db.all(
-      `DESCRIBE SELECT * FROM read_json($path, format = 'newline_delimited', ignore_errors = true, maximum_object_size = 67108864)`,
+      `DESCRIBE SELECT * FROM read_json($path, format = 'newline_delimited', ignore_errors = true, maximum_object_size = ${maxJsonObjectBytes})`,
       { path: samplePath },
       signal,
     );

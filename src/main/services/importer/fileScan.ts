@@ -10,6 +10,8 @@ export interface FileScan {
   prefixHash: string | null;
   /** Physical lines; a last line without a line break counts. */
   lines: number;
+  /** Bytes of the longest line, without its line break. */
+  longestLine: number;
   /** Line numbers (1-based) of empty lines, up to `maxBlankLines`. */
   blankLines: number[];
   blankLineCount: number;
@@ -44,6 +46,7 @@ export async function scanFile(
 
   let size = 0;
   let lines = 0;
+  let longestLine = 0;
   let blankLineCount = 0;
   const blankLines: number[] = [];
   // Bytes of the current (unfinished) line so far, and its first byte: a line is blank
@@ -68,6 +71,7 @@ export async function scanFile(
         const length = lineLength + (newline - start);
         const firstByte = lineLength > 0 ? lineFirstByte : chunk[start];
         lines++;
+        if (length > longestLine) longestLine = length;
         const before = newline > 0 ? chunk[newline - 1] : lastByte;
         if (length > 0 && before === 13) crlfLines++;
         else lfLines++;
@@ -93,11 +97,13 @@ export async function scanFile(
     throw error;
   }
   if (lineLength > 0) lines++;
+  if (lineLength > longestLine) longestLine = lineLength;
   return {
     size,
     hash: whole.digest('hex'),
     prefixHash: prefix ? prefix.digest('hex') : null,
     lines,
+    longestLine,
     blankLines,
     blankLineCount,
     endsWithNewline: lastByte === 10,

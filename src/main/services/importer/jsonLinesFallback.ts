@@ -1,5 +1,5 @@
 import type { PlannedColumn } from '../../../shared/imports/plan';
-import { lineColumn, sourceColumn } from '../../../shared/imports/plan';
+import { lineColumn, lineLimitOptions, sourceColumn } from '../../../shared/imports/plan';
 import { qualified, quoteIdent, quoteLiteral } from '../../../shared/sql/quote';
 import { timeExpression } from '../../../shared/sql/time';
 
@@ -12,7 +12,7 @@ import { timeExpression } from '../../../shared/sql/time';
  */
 export function jsonLinesFallbackSql(spec: { dataset: string; columns: readonly PlannedColumn[]; zone: string }) {
   const lines = `(SELECT text, row_number() OVER () AS n FROM read_csv($path, columns = {'text': 'VARCHAR'}, header = false,
-      delim = '\\x1F', quote = '', escape = '', auto_detect = false, strict_mode = false, compression = 'none', max_line_size = 8388608))`;
+      delim = '\\x1F', quote = '', escape = '', auto_detect = false, strict_mode = false, compression = 'none', ${lineLimitOptions.join(', ')}))`;
   // CASE, not AND: DuckDB evaluates both sides of AND, and json_type() fails on broken text.
   const isObject = `CASE WHEN json_valid(text) THEN json_type(text) = 'OBJECT' ELSE false END`;
   const select = spec.columns.map((column) => {

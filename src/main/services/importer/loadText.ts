@@ -1,6 +1,6 @@
 import type { DbStatements } from '../db/database';
 import { quoteIdent } from '../../../shared/sql/quote';
-import { insertSql, lineColumn, lineShifts, numberByInsertionSql, sourceColumn, type AccessReader, type LinesReader, type PlannedColumn } from '../../../shared/imports/plan';
+import { insertSql, lineShifts, type AccessReader, type LinesReader, type PlannedColumn } from '../../../shared/imports/plan';
 import {
   accessRecoveryInsertSql,
   accessRecoveryRejectsSql,
@@ -11,6 +11,7 @@ import {
   unmatchedRejectsSql,
   type LineStatementSpec,
 } from '../../../shared/imports/linePlan';
+import { applyShifts, type PendingLineNumbers } from './lineNumbers';
 
 /**
  * Loading the formats that are read as text — access logs and line-based logs — into a
@@ -41,6 +42,8 @@ export interface TextLoadCounts {
   rows: number;
   joined: number;
   rejected: number;
+  /** Rows inserted without their lines, and how to number them (`numberLines`). */
+  lineNumbers: PendingLineNumbers | null;
 }
 
 /** Why a line is rejected when the format's regex does not read it (and lines do not continue). */
@@ -68,18 +71,17 @@ async function loadAccess(load: TextLoad, reader: AccessReader): Promise<TextLoa
   const piecesTable = `${load.scratch}_pieces`;
   const insert = insertSql({ dataset: '', target: load.target, reader, columns: load.columns, zone: load.zone, rejectsTable });
   let rows = count((await tx.all(insert, { path: load.path, sourceId: load.sourceId })).rows);
-  await tx.run(numberByInsertionSql(load.target), { sourceId: load.sourceId, firstRecordLine: load.firstLine });
   await tx.run(accessRejectPiecesSql(rejectsTable, piecesTable));
   // DuckDB numbers lines in the file it read; the source's numbering starts at `firstLine`.
   const lineOffset = load.firstLine - 1;
   const covered = (await tx.all(`SELECT DISTINCT line + $lineOffset FROM ${quoteIdent(piecesTable)} ORDER BY 1`, { lineOffset })).rows.map((r) => Number(r[0]));
-  const shifts = lineShifts(load.firstLine, [...load.blankLines, ...covered]);
-  if (shifts.length) await applyShifts(tx, load.target, load.sourceId, shifts);
+  const lineNumbers = { firstRecordLine: load.firstLine, shifts: lineShifts(load.firstLine, [...load.blankLines, ...covered]) };
+  // The recovered lines carry their own numbers; the first pass's rows are numbered later.
   rows += count((await tx.all(accessRecoveryInsertSql({ target: load.target, reader, columns: load.columns, zone: load.zone, piecesTable }), { sourceId: load.sourceId, lineOffset })).rows);
   const rejected = count(
     (await tx.all(accessRecoveryRejectsSql({ rejected: load.rejected, reader, piecesTable }), { sourceId: load.sourceId, datasetId: load.datasetId, lineOffset })).rows,
   );
-  return { rows, joined: 0, rejected };
+  return { rows, joined: 0, rejected, lineNumbers };
 }
 
 async function loadLines(load: TextLoad, reader: LinesReader): Promise<TextLoadCounts> {
@@ -132,19 +134,5 @@ async function loadLines(load: TextLoad, reader: LinesReader): Promise<TextLoadC
     rejected += count((await tx.all(unmatchedRejectsSql(spec, shiftsTable, unmatchedReason), { ...params, datasetId: load.datasetId })).rows);
   }
   if (shifts.length) await applyShifts(tx, load.target, load.sourceId, shifts);
-  return { rows, joined, rejected };
-}
-
-/** Moves the line numbers of a source's rows past the lines the reader skipped (`lineShifts`). */
-export async function applyShifts(tx: DbStatements, target: string, sourceId: number, shifts: readonly { fromRecord: number; shift: number }[]): Promise<void> {
-  const line = quoteIdent(lineColumn);
-  const values = shifts.map((s) => `(${s.fromRecord}, ${s.shift})`).join(', ');
-  // An ASOF join finds, for every row, the last threshold at or before its line.
-  await tx.run(
-    `UPDATE ${target} SET ${line} = ${target}.${line} + m.shift
-     FROM (SELECT r.rowid AS rid, s.shift FROM ${target} r ASOF JOIN (VALUES ${values}) s(from_record, shift)
-           ON r.${line} >= s.from_record WHERE r.${quoteIdent(sourceColumn)} = $sourceId) m
-     WHERE ${target}.rowid = m.rid`,
-    { sourceId },
-  );
+  return { rows, joined, rejected, lineNumbers: null };
 }
