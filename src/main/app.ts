@@ -113,7 +113,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
     const catalog = await db.connection('catalog');
     await migrate(catalog, clock.now());
     // An import stopped between committing its rows and numbering their lines.
-    const numbered = await completePendingLineNumbers(catalog);
+    const numbered = await completePendingLineNumbers(catalog, log);
     if (numbered > 0) log.info('numbered the lines of imports stopped before they finished', { sources: numbered });
   } catch (error) {
     await db.dispose();
@@ -160,7 +160,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
   const smtp = createSmtpService({ db, clock, log, secrets: options.secretStore ?? createSecretStore(), timeouts: options.smtpTimeouts, retryDelaysMs: options.smtpRetryDelaysMs });
   const reports = createReportService({ db, clock, log, dashboard, patterns, settings, smtp, savedCharts: savedDashboardCharts(layouts, customCharts) });
 
-  const retention = createRetention({ db, clock, events });
+  const retention = createRetention({ db, clock, events, log });
   const scheduler = createSchedulerService({
     db,
     clock,

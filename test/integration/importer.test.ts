@@ -331,13 +331,27 @@ describe('line numbers, written right after the rows are committed', () => {
     // What a stop between the two transactions leaves: committed rows without lines, and the note.
     const catalog = await owned.db.connection('catalog');
     await catalog.run(`UPDATE gappy SET _ls_line = NULL`);
-    await recordPendingLineNumbers(catalog, imported.sourceId!, { firstRecordLine: 2, shifts: lineShifts(2, [3, 4, 5]) });
-    await recordPendingLineNumbers(catalog, removed.sourceId!, { firstRecordLine: 2, shifts: [] });
+    await recordPendingLineNumbers(catalog, imported.sourceId!, { rows: 3, firstRecordLine: 2, shifts: lineShifts(2, [3, 4, 5]) });
+    await recordPendingLineNumbers(catalog, removed.sourceId!, { rows: 1, firstRecordLine: 2, shifts: [] });
     await owned.imports.removeSource(removed.sourceId!);
     await owned.dispose();
 
     owned = await openOwnedCore(dir);
     expect(await linesOf(owned)).toEqual(numbered);
+    expect(await waiting(owned)).toEqual([]);
+
+    // Rows deleted before the lines were written: the distances no longer hold, so nothing
+    // is numbered rather than numbered wrongly.
+    const again = await owned.db.connection('catalog');
+    await again.run(`UPDATE gappy SET _ls_line = NULL`);
+    await recordPendingLineNumbers(again, imported.sourceId!, { rows: 3, firstRecordLine: 2, shifts: lineShifts(2, [3, 4, 5]) });
+    await again.run(`DELETE FROM gappy WHERE name = 'a'`);
+    await owned.dispose();
+    owned = await openOwnedCore(dir);
+    expect(await linesOf(owned)).toEqual([
+      ['d', null],
+      ['e', null],
+    ]);
     expect(await waiting(owned)).toEqual([]);
     await owned.dispose();
   });

@@ -35,10 +35,11 @@ const statements: DbStatements = {
   all: async (text, params) => ({ columns: [], rows: (await connection.runAndReadAll(text, params)).getRows() as unknown[][] }),
   run: async (text, params) => void (await connection.run(text, params)),
 };
-const number = () => numberLines(statements, 'main."nginx"', 1, { firstRecordLine: 1, shifts: [] });
+let inserted = 0;
+const number = () => numberLines(statements, 'main."nginx"', 1, { rows: inserted, firstRecordLine: 1, shifts: [] });
 const started = performance.now();
 await connection.run('BEGIN TRANSACTION');
-await connection.run(sql, { path: file, sourceId: 1, ...(mode === 'window' ? { firstRecordLine: 1 } : {}) });
+inserted = Number((await connection.runAndReadAll(sql, { path: file, sourceId: 1, ...(mode === 'window' ? { firstRecordLine: 1 } : {}) })).getRows()[0]?.[0]);
 if (mode === 'in-transaction') await number();
 await connection.run('COMMIT');
 if (mode === 'after-commit') {

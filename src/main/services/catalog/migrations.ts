@@ -380,6 +380,8 @@ export const migrations: readonly Migration[] = [
       // one left over means the process stopped in between, and the next start numbers them.
       `CREATE TABLE logscope.pending_line_numbers (
          source_id INTEGER PRIMARY KEY,
+         -- rows the reader inserted in file order, which numbering checks are all still there
+         rows BIGINT NOT NULL,
          first_record_line BIGINT NOT NULL,
          -- lineShifts' result as JSON: [{fromRecord, shift}, …]
          shifts VARCHAR NOT NULL

@@ -45,7 +45,7 @@ import { detectSample, firstLine, lineDelimiterCandidates, lineDelimiterFor, sam
 import { readHead, scanFile, type FileScan } from './fileScan';
 import { jsonLinesFallbackSql } from './jsonLinesFallback';
 import { loadText } from './loadText';
-import { completePendingLineNumbers, recordPendingLineNumbers, type PendingLineNumbers } from './lineNumbers';
+import { numberPendingSource, recordPendingLineNumbers, type PendingLineNumbers } from './lineNumbers';
 import {
   containerOf,
   defaultArchiveLimits,
@@ -803,7 +803,7 @@ export function createImportService(deps: ImportDeps) {
               // read_json read something it did not turn into a row: take the careful path.
               throw new JsonLinesNeedFallback();
             }
-            lineNumbers = { firstRecordLine, shifts: lineShifts(firstRecordLine, [...job.blankLines, ...rejectLines]) };
+            lineNumbers = { rows: inserted, firstRecordLine, shifts: lineShifts(firstRecordLine, [...job.blankLines, ...rejectLines]) };
           } else {
             const fallback = jsonLinesFallbackSql({ dataset: target.name, columns: detection.columns, zone: job.zone });
             const counted = await tx.all(fallback.insert, { path: job.readPath, sourceId, firstLine: job.startLine });
@@ -879,14 +879,20 @@ export function createImportService(deps: ImportDeps) {
           } satisfies ImportResult;
         }, request.signal);
 
-      // The rows are committed; their lines are written right after (see lineNumbers.ts). Should
-      // that fail (a conflicting write), the import stands and the next start writes them.
+      // The rows are committed; their lines are written right after (see lineNumbers.ts). A
+      // conflicting write is tried again; should it keep failing, the import stands and the
+      // note stays for the next start (or the next retention run).
       const numbered = async (result: ImportResult) => {
         if (result.sourceId === null) return result;
-        try {
-          await completePendingLineNumbers(connection, result.sourceId);
-        } catch (error) {
-          log.warn('line numbers left for the next start', { file: name, error });
+        for (const pauseMs of [50, 250, 1000, null]) {
+          try {
+            const outcome = await numberPendingSource(connection, result.sourceId);
+            if (outcome === 'rows_changed') log.warn('rows went missing before their lines were written', { file: name });
+            break;
+          } catch (error) {
+            if (pauseMs === null) log.warn('line numbers left for the next start', { file: name, error });
+            else await new Promise((resolve) => setTimeout(resolve, pauseMs));
+          }
         }
         return result;
       };
@@ -897,7 +903,8 @@ export function createImportService(deps: ImportDeps) {
         return await numbered(await attempt('reader', job.detection.reader, job.detection.reader.kind === 'csv'));
       } catch (error) {
         const reader = job.detection.reader;
-        if (reader.kind === 'csv' && !(error instanceof AppError)) {
+        // Only a line the reader refused: a full disk or a conflict would fail again, slower.
+        if (reader.kind === 'csv' && !(error instanceof AppError) && /CSV Error/i.test(firstLine(error))) {
           log.info('CSV has lines to reject: read again keeping them', { file: name, reason: firstLine(error) });
           return await numbered(await attempt('reader'));
         }

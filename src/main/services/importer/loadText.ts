@@ -70,12 +70,13 @@ async function loadAccess(load: TextLoad, reader: AccessReader): Promise<TextLoa
   const rejectsTable = `${load.scratch}_rj`;
   const piecesTable = `${load.scratch}_pieces`;
   const insert = insertSql({ dataset: '', target: load.target, reader, columns: load.columns, zone: load.zone, rejectsTable });
-  let rows = count((await tx.all(insert, { path: load.path, sourceId: load.sourceId })).rows);
+  const firstPass = count((await tx.all(insert, { path: load.path, sourceId: load.sourceId })).rows);
+  let rows = firstPass;
   await tx.run(accessRejectPiecesSql(rejectsTable, piecesTable));
   // DuckDB numbers lines in the file it read; the source's numbering starts at `firstLine`.
   const lineOffset = load.firstLine - 1;
   const covered = (await tx.all(`SELECT DISTINCT line + $lineOffset FROM ${quoteIdent(piecesTable)} ORDER BY 1`, { lineOffset })).rows.map((r) => Number(r[0]));
-  const lineNumbers = { firstRecordLine: load.firstLine, shifts: lineShifts(load.firstLine, [...load.blankLines, ...covered]) };
+  const lineNumbers = { rows: firstPass, firstRecordLine: load.firstLine, shifts: lineShifts(load.firstLine, [...load.blankLines, ...covered]) };
   // The recovered lines carry their own numbers; the first pass's rows are numbered later.
   rows += count((await tx.all(accessRecoveryInsertSql({ target: load.target, reader, columns: load.columns, zone: load.zone, piecesTable }), { sourceId: load.sourceId, lineOffset })).rows);
   const rejected = count(

@@ -10,6 +10,7 @@ import { JobTarget, ScheduleSpec, type Job, type JobRun, type RetentionPolicy } 
 import type { ParsedInput } from '../../../shared/api/contract';
 import type { Handlers } from '../../transport/rpc';
 import { findDatasetRecord, getDatasetRecord, refreshDatasetStats } from '../catalog/datasets';
+import { completePendingLineNumbers } from '../importer/lineNumbers';
 import { buildRetentionDelete } from '../../../shared/sql/retention';
 
 export interface JobRecord {
@@ -271,7 +272,7 @@ export type SchedulerService = ReturnType<typeof createSchedulerService>;
  * dataset's newest row, so an idle dataset is not emptied by the calendar) or the newest
  * N rows, so a database fed unattended does not grow without end.
  */
-export function createRetention({ db, clock, events }: { db: Db; clock: Clock; events: EventBus }) {
+export function createRetention({ db, clock, events, log }: { db: Db; clock: Clock; events: EventBus; log: Logger }) {
   async function list(): Promise<RetentionPolicy[]> {
     const catalog = await db.connection('catalog');
     const { rows } = await catalog.all(`SELECT dataset_id, keep_days, keep_rows FROM logscope.retention ORDER BY dataset_id`);
@@ -291,6 +292,8 @@ export function createRetention({ db, clock, events }: { db: Db; clock: Clock; e
 
   async function apply(): Promise<{ message: string }> {
     const catalog = await db.connection('catalog');
+    // Lines are numbered by the rows' order: number any import still waiting before rows go.
+    await completePendingLineNumbers(catalog, log);
     const parts: string[] = [];
     for (const policy of await list()) {
       if (policy.keepDays === null && policy.keepRows === null) continue;
