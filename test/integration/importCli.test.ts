@@ -95,9 +95,11 @@ describe('an import killed with SIGKILL', () => {
     for (const delayMs of [150, 600, 1200, 2000, 3000]) {
       const dataDir = path.join(work, `killed-${delayMs}`);
       const child = spawn(process.execPath, [path.join(repoRoot, 'bin/logscope.js'), 'import', file, '--data-dir', dataDir]);
+      // Listened for from the start: a fast import may have finished before the kill.
+      const closed = new Promise((resolve) => child.on('close', resolve));
       await new Promise((resolve) => setTimeout(resolve, delayMs));
       child.kill('SIGKILL');
-      await new Promise((resolve) => child.on('close', resolve));
+      await closed;
       const database = path.join(dataDir, 'datasets.duckdb');
       if (!fs.existsSync(database)) continue;
       const instance = await DuckDBInstance.create(database);
