@@ -781,27 +781,25 @@ export function createImportService(deps: ImportDeps) {
             });
             const counted = await tx.all(sql, { path: job.readPath, sourceId });
             inserted = Number(counted.rows[0]?.[0] ?? 0);
-            if (detection.reader.kind === 'csv') {
-              // A strict read either read every record or failed; otherwise the reader kept rejects.
-              if (!strict) {
-                // DuckDB numbers reject lines in the file it read; map them to the file's own lines.
-                const offset = job.startLine - 1 - (job.grownFrom ? readerHeaderLines : 0);
-                const rejected = await tx.all(
-                  `SELECT line + $offset, string_agg(DISTINCT error_type || ': ' || error_message, '; '), any_value(csv_line)
-                   FROM temp.${quoteIdent(rejectsTable)} GROUP BY line ORDER BY line`,
-                  { offset },
-                );
-                rejectLines = rejected.rows.map((r) => Number(r[0]));
-                for (const row of rejected.rows) {
-                  await tx.run(
-                    `INSERT INTO logscope.rejected_lines VALUES ($sourceId, $datasetId, $line, $reason, $raw)`,
-                    { sourceId, datasetId: datasetId!, line: Number(row[0]), reason: String(row[1]), raw: row[2] === null ? null : String(row[2]) },
-                  );
-                }
-              }
-            } else if (inserted + job.blankCount !== job.lines) {
+            if (detection.reader.kind === 'jsonl') {
               // read_json read something it did not turn into a row: take the careful path.
-              throw new JsonLinesNeedFallback();
+              if (inserted + job.blankCount !== job.lines) throw new JsonLinesNeedFallback();
+            } else if (!strict) {
+              // A strict CSV read either read every record or failed; this one kept rejects.
+              // DuckDB numbers reject lines in the file it read; map them to the file's own lines.
+              const offset = job.startLine - 1 - (job.grownFrom ? readerHeaderLines : 0);
+              const rejected = await tx.all(
+                `SELECT line + $offset, string_agg(DISTINCT error_type || ': ' || error_message, '; '), any_value(csv_line)
+                 FROM temp.${quoteIdent(rejectsTable)} GROUP BY line ORDER BY line`,
+                { offset },
+              );
+              rejectLines = rejected.rows.map((r) => Number(r[0]));
+              for (const row of rejected.rows) {
+                await tx.run(
+                  `INSERT INTO logscope.rejected_lines VALUES ($sourceId, $datasetId, $line, $reason, $raw)`,
+                  { sourceId, datasetId: datasetId!, line: Number(row[0]), reason: String(row[1]), raw: row[2] === null ? null : String(row[2]) },
+                );
+              }
             }
             lineNumbers = { rows: inserted, firstRecordLine, shifts: lineShifts(firstRecordLine, [...job.blankLines, ...rejectLines]) };
           } else {
@@ -879,11 +877,41 @@ export function createImportService(deps: ImportDeps) {
           } satisfies ImportResult;
         }, request.signal);
 
+      const imported = async (): Promise<ImportResult> => {
+        try {
+          // Keeping rejects costs DuckDB's CSV reader about a tenth of its time (5 M rows: 13.6 s
+          // against 12.2 s) though most files have none, so a CSV is read strictly first and read
+          // again with rejects kept only when that fails.
+          return await attempt('reader', job.detection.reader, job.detection.reader.kind === 'csv');
+        } catch (error) {
+          const reader = job.detection.reader;
+          // Only a line the reader refused: a full disk or a conflict would fail again, slower.
+          if (reader.kind === 'csv' && !(error instanceof AppError) && /CSV Error/i.test(firstLine(error))) {
+            log.info('CSV has lines to reject: read again keeping them', { file: name, reason: firstLine(error) });
+            return await attempt('reader');
+          }
+          if (reader.kind === 'jsonl' && (error instanceof JsonLinesNeedFallback || isJsonReadError(error))) {
+            log.info('JSON lines need the line-by-line path', { file: name, reason: firstLine(error) });
+            return await attempt('lines');
+          }
+          if (reader.kind === 'access' && error instanceof AccessNeedsLinePath) {
+            log.info('access log needs the line-by-line path', { file: name });
+            const lines: LinesReader = {
+              kind: 'lines',
+              delimiter: lineDelimiterFor((byte) => job.scan.controlBytes.includes(byte)),
+              entry: { source: `(${reader.recovery.source})`, groups: ['_m', ...reader.recovery.groups] },
+              continueInto: null,
+            };
+            return await attempt('reader', lines);
+          }
+          throw error;
+        }
+      };
+      const result = await imported();
       // The rows are committed; their lines are written right after (see lineNumbers.ts). A
       // conflicting write is tried again; should it keep failing, the import stands and the
       // note stays for the next start (or the next retention run).
-      const numbered = async (result: ImportResult) => {
-        if (result.sourceId === null) return result;
+      if (result.sourceId !== null) {
         for (const pauseMs of [50, 250, 1000, null]) {
           try {
             const outcome = await numberPendingSource(connection, result.sourceId);
@@ -894,36 +922,8 @@ export function createImportService(deps: ImportDeps) {
             else await new Promise((resolve) => setTimeout(resolve, pauseMs));
           }
         }
-        return result;
-      };
-      try {
-        // Keeping rejects costs DuckDB's CSV reader about a tenth of its time (5 M rows: 13.6 s
-        // against 12.2 s) though most files have none, so a CSV is read strictly first and read
-        // again with rejects kept only when that fails.
-        return await numbered(await attempt('reader', job.detection.reader, job.detection.reader.kind === 'csv'));
-      } catch (error) {
-        const reader = job.detection.reader;
-        // Only a line the reader refused: a full disk or a conflict would fail again, slower.
-        if (reader.kind === 'csv' && !(error instanceof AppError) && /CSV Error/i.test(firstLine(error))) {
-          log.info('CSV has lines to reject: read again keeping them', { file: name, reason: firstLine(error) });
-          return await numbered(await attempt('reader'));
-        }
-        if (reader.kind === 'jsonl' && (error instanceof JsonLinesNeedFallback || isJsonReadError(error))) {
-          log.info('JSON lines need the line-by-line path', { file: name, reason: firstLine(error) });
-          return await numbered(await attempt('lines'));
-        }
-        if (reader.kind === 'access' && error instanceof AccessNeedsLinePath) {
-          log.info('access log needs the line-by-line path', { file: name });
-          const lines: LinesReader = {
-            kind: 'lines',
-            delimiter: lineDelimiterFor((byte) => job.scan.controlBytes.includes(byte)),
-            entry: { source: `(${reader.recovery.source})`, groups: ['_m', ...reader.recovery.groups] },
-            continueInto: null,
-          };
-          return await numbered(await attempt('reader', lines));
-        }
-        throw error;
       }
+      return result;
     } catch (error) {
       throw importError(error, name);
     } finally {
