@@ -104,7 +104,9 @@ describe('an import killed with SIGKILL', () => {
       if (!fs.existsSync(database)) continue;
       const instance = await DuckDBInstance.create(database);
       const connection = await instance.connect();
-      const sources = (await connection.runAndReadAll(`SELECT id, rows FROM logscope.source_files`)).getRows();
+      // Killed before the catalogue was created (a slow start): nothing can have been committed.
+      const catalogued = (await connection.runAndReadAll(`SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'logscope' AND table_name = 'source_files'`)).getRows();
+      const sources = Number(catalogued[0]![0]) === 0 ? [] : (await connection.runAndReadAll(`SELECT id, rows FROM logscope.source_files`)).getRows();
       const tables = (await connection.runAndReadAll(`SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'`)).getRows();
       if (sources.length === 0) {
         // Nothing committed: no dataset table holds any row.
