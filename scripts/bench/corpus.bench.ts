@@ -5,8 +5,8 @@ import type { CorpusSummary, FileScore } from '../../test/corpus/score';
 /**
  * The format corpus (issue 17): every file of test/fixtures/corpus (lnav's sample lines,
  * one file per line shape) and the four loghub samples imported through the importer,
- * each line's time and level compared with the truth. These are correctness figures, so
- * their floors are also asserted by test/integration/corpus.test.ts.
+ * each line's time and level compared with the truth. These are correctness figures, not
+ * timings.
  */
 const worker = path.join(repoRoot, 'scripts/bench/workers/corpusScore.ts');
 const { result } = await measureChild(worker, [path.join(benchDir, 'work-corpus')]);
