@@ -7,6 +7,10 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runOnSupportedNode } from './supported-node.js';
+
+runOnSupportedNode(fileURLToPath(import.meta.url));
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 
