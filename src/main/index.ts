@@ -15,6 +15,8 @@ import { createAppWindow } from './shell/window';
 import { bindIpc, forwardEvents } from './shell/ipc';
 import { keepRunningInTray } from './shell/tray';
 import { safeStorageEncryptor } from './shell/safeStorage';
+import { setApplicationMenu } from './shell/menu';
+import { checkForUpdates } from './shell/updates';
 
 /**
  * The Electron entry: the thin shell around the same services `logscope serve` runs.
@@ -42,6 +44,7 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   app.whenReady().then(async () => {
+    setApplicationMenu({ t: createTranslator(pickLanguage([app.getLocale()])), dataDir });
     const appUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(fileURLToPath(new URL('../renderer/index.html', import.meta.url))).href;
     const { window, isTrustedFrame } = createAppWindow({
       preloadPath: fileURLToPath(new URL('../preload/index.cjs', import.meta.url)),
@@ -78,6 +81,7 @@ if (!app.requestSingleInstanceLock()) {
       forwardEvents(core.events, window.webContents);
       resolveRpc(core.rpc);
       window.webContents.send(`${eventChannelPrefix}app.status`, { state: 'ready' });
+      checkForUpdates(log);
     } catch (error) {
       const t = createTranslator(pickLanguage([app.getLocale()]));
       dialog.showErrorBox('Logscope', errorMessage(t, toWireError(error)));
