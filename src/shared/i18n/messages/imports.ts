@@ -5,6 +5,7 @@ export const importMessages = bilingual(
   {
     imports: {
       open: 'Import files…',
+      dropAnywhere: 'or drop log files anywhere on this window',
       dropTitle: 'Drop log files here',
       dropHint: 'CSV, TSV and JSON lines. Or choose files.',
       choose: 'Choose files',
@@ -100,6 +101,7 @@ export const importMessages = bilingual(
   {
     imports: {
       open: '파일 가져오기…',
+      dropAnywhere: '또는 로그 파일을 창 어디에나 끌어 놓으세요',
       dropTitle: '로그 파일을 여기에 끌어 놓으세요',
       dropHint: 'CSV, TSV, JSON Lines를 읽습니다. 파일을 골라도 됩니다.',
       choose: '파일 선택',

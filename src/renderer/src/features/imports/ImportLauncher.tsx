@@ -34,6 +34,9 @@ export function ImportLauncher({ datasets, zone }: { datasets: DatasetSummary[];
       <Button variant="light" leftSection={<IconFileImport size={16} />} onClick={() => input.current?.click()} fullWidth>
         {t('imports.open')}
       </Button>
+      <Text size="xs" c="dimmed" ta="center" mt={4}>
+        {t('imports.dropAnywhere')}
+      </Text>
       <input
         ref={input}
         type="file"
