@@ -440,6 +440,12 @@ function FileCard({
 function PreviewNotes({ preview }: { preview: FilePreview }) {
   const { t } = useTranslation();
   const notes: string[] = [t('imports.estimate', { count: preview.estimatedRows })];
+  // Detection chose the format most sample lines fit; say how many did.
+  const sampleEntries = preview.sampleRecords + preview.sampleRejected;
+  if (sampleEntries > 0) {
+    const percent = Math.floor((preview.sampleRecords / sampleEntries) * 100);
+    notes.push(t('imports.sampleFit', { count: sampleEntries, fit: preview.sampleRecords, percent, format: preview.format.toUpperCase() }));
+  }
   if (preview.dataset.exists) notes.push(t('imports.appendNote', { name: preview.dataset.name }));
   const { added, missing, widened } = preview.schemaChanges;
   if (added.length) notes.push(t('imports.added', { columns: added.join(', ') }));
