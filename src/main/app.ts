@@ -26,6 +26,7 @@ import { createDashboardHandlers, createDashboardService, type DashboardService 
 import { createDashboardLayoutService, createDashboardsHandlers, type DashboardLayoutService } from './services/dashboard/layouts';
 import { createCustomChartService, type CustomChartService } from './services/dashboard/custom';
 import { createPatternHandlers, createPatternService, type PatternService } from './services/patterns/patterns';
+import { createWorkerMinerHost, type MinerWorkerScript } from './services/patterns/minerHost';
 import { createSmtpHandlers, createSmtpService } from './services/mailOut/smtp';
 import type { SmtpTimeouts } from './services/mailOut/sender';
 import { createReportHandlers, createReportService } from './services/reports/reports';
@@ -57,6 +58,8 @@ export interface AppCoreOptions {
   /** SMTP time limits and the pauses between attempts after a transient failure (tests shorten them). */
   smtpTimeouts?: Partial<SmtpTimeouts>;
   smtpRetryDelaysMs?: readonly number[];
+  /** The miner's worker thread (the app and `serve`); without it, patterns are mined on this thread. */
+  minerWorker?: MinerWorkerScript;
 }
 
 export interface AppCore {
@@ -132,7 +135,14 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
   await fs.mkdir(layout.uploadsDir, { recursive: true, mode: 0o700 });
   await removeStaleUploads(layout.uploadsDir, clock.now());
   // Message patterns are mined after imports, in the background where the owner stays up.
-  const patterns = createPatternService({ db, events, clock, log, background: options.ownerKind !== 'cli' });
+  const patterns = createPatternService({
+    db,
+    events,
+    clock,
+    log,
+    background: options.ownerKind !== 'cli',
+    minerHost: options.minerWorker ? createWorkerMinerHost(options.minerWorker) : undefined,
+  });
   await patterns.start();
   const imports = createImportService({
     db,

@@ -14,6 +14,8 @@ import { registerPatternsCommand } from './cli/patternsCommand';
 import { registerConfigCommands, registerJobCommands } from './cli/jobCommands';
 import { registerReportCommands } from './cli/reportCommands';
 import { UsageError } from './cli/parse';
+// Built as its own file beside this one (electron-vite); `serve` mines patterns in it.
+import minerWorkerPath from './services/patterns/minerWorker?modulePath';
 
 /**
  * `logscope`: the same services as the app, from a shell or cron. Every command follows
@@ -82,7 +84,7 @@ export async function main(argv: string[]): Promise<number> {
     },
   };
 
-  registerServeCommand(program, context);
+  registerServeCommand(program, context, { minerWorker: { file: minerWorkerPath } });
   registerDatasetCommands(program, context);
   registerImportCommands(program, context);
   registerMailCommands(program, context);

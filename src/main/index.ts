@@ -18,6 +18,8 @@ import { safeStorageEncryptor } from './shell/safeStorage';
 import { setApplicationMenu } from './shell/menu';
 import { checkForUpdates } from './shell/updates';
 import { openedFilesOf } from './services/openedFiles/openedFiles';
+// Built as its own file beside this one (electron-vite); the path is where it is at run time.
+import minerWorkerPath from './services/patterns/minerWorker?modulePath';
 import type { OpenedFile } from '../shared/api/contract/core';
 
 /**
@@ -75,6 +77,7 @@ if (!app.requestSingleInstanceLock()) {
         seedDemo: true,
         log,
         secretEncryptor: safeStorageEncryptor(),
+        minerWorker: { file: minerWorkerPath },
         onWaiting: (holder) =>
           window.webContents.send(`${eventChannelPrefix}app.status`, { state: 'waiting_for_owner', message: String(holder.pid) }),
       });

@@ -1,4 +1,4 @@
-// Mining a big dataset through the pattern service: the rows are imported first (timed
+// Mining a big dataset through the pattern service (its miner in a worker thread): the rows are imported first (timed
 // apart), then mined in the service's batches, with each batch's steps as the service
 // logs them; then every row's pattern is read back and scored against the generator.
 import fs from 'node:fs';
@@ -8,6 +8,7 @@ import type { Logger } from '../../../src/main/services/logger';
 import { groupingAccuracy } from '../../../src/shared/patterns/accuracy';
 import { createServiceLogGenerator } from '../../../src/shared/synth/serviceLog';
 import { finishChild } from '../lib';
+import { minerWorkerFromSource } from '../../../test/integration/support/minerWorker';
 
 const [file, dataDir, lineCount, memoryLimit = '4GB'] = process.argv.slice(2) as [string, string, string, string?];
 fs.rmSync(dataDir, { recursive: true, force: true });
@@ -26,7 +27,8 @@ const log: Logger = {
   warn: (message, fields) => process.stderr.write(`${message} ${JSON.stringify(fields)}\n`),
   error: (message, fields) => process.stderr.write(`${message} ${JSON.stringify(fields)}\n`),
 };
-const core = await openAppCore({ dataDir, ownerKind: 'cli', memoryLimit, log });
+// As the app and `serve` run it: the miner in its worker thread.
+const core = await openAppCore({ dataDir, ownerKind: 'cli', memoryLimit, log, minerWorker: minerWorkerFromSource });
 if ('served' in core) throw new Error('data folder busy');
 const api = createLocalApi(core.rpc, core.events);
 let started = performance.now();

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { MinerWorkerScript } from '../services/patterns/minerHost';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { AppError } from '../../shared/api/errors';
@@ -12,7 +13,7 @@ import { parsePort } from './parse';
 /** The built renderer, beside this bundle in `out/`. */
 export const builtRendererDir = (): string => fileURLToPath(new URL('../renderer', import.meta.url));
 
-export function registerServeCommand(program: Command, context: CommandContext) {
+export function registerServeCommand(program: Command, context: CommandContext, runtime: { minerWorker: MinerWorkerScript }) {
   program
     .command('serve')
     .description('serve the Logscope UI to a browser on this computer (127.0.0.1 only, token-protected)')
@@ -29,6 +30,7 @@ export function registerServeCommand(program: Command, context: CommandContext) 
         ownerKind: 'serve',
         seedDemo: true,
         log: context.log,
+        minerWorker: runtime.minerWorker,
         signal: context.signal,
         onWaiting: (holder) => context.say(`waiting for a logscope command (process ${holder.pid}) to finish with this data folder…`),
       });

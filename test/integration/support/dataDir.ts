@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
 import { openAppCore, type AppCore } from '../../../src/main/app';
+import { minerWorkerFromSource } from './minerWorker';
 
 /** A fresh data folder per test file, removed afterwards. */
 export function tempDataDir(prefix = 'logscope-test-'): string {
@@ -11,9 +12,9 @@ export function tempDataDir(prefix = 'logscope-test-'): string {
   return dir;
 }
 
-/** The composition root as the app builds it, owning `dataDir`. */
+/** The composition root as the app builds it (patterns mined in a worker thread), owning `dataDir`. */
 export async function openOwnedCore(dataDir: string, options: { seedDemo?: boolean } = {}): Promise<AppCore> {
-  const core = await openAppCore({ dataDir, ownerKind: 'serve', seedDemo: options.seedDemo ?? false, memoryLimit: '1GB' });
+  const core = await openAppCore({ dataDir, ownerKind: 'serve', seedDemo: options.seedDemo ?? false, memoryLimit: '1GB', minerWorker: minerWorkerFromSource });
   if ('served' in core) throw new Error('expected to own the data folder');
   return core;
 }

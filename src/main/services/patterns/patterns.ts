@@ -7,7 +7,9 @@ import type { Handlers } from '../../transport/rpc';
 import { AppError, toWireError, type WireError } from '../../../shared/api/errors';
 import type { Output, ParsedInput } from '../../../shared/api/contract';
 import type { PatternState, PatternStatus, PatternSummary } from '../../../shared/api/contract/patterns';
-import { createMiner, type Miner, type MinerOptions, type MinerState } from '../../../shared/patterns/miner';
+import type { MinerOptions } from '../../../shared/patterns/miner';
+import type { MinedBatch } from '../../../shared/patterns/batch';
+import { createInProcessMinerHost, type MinerHost } from './minerHost';
 import { chooseMessageColumn, isTextType } from '../../../shared/detect/messageColumn';
 import {
   buildAssignSql,
@@ -52,6 +54,8 @@ export interface PatternServiceDeps {
   /** Rows per batch (one transaction each); default 50,000. */
   batchRows?: number;
   minerOptions?: MinerOptions;
+  /** Where the miner runs (the app's worker thread); default: on this thread. The service closes it. */
+  minerHost?: MinerHost;
 }
 
 /** Longer examples are cut: the table shows one line, and a 1 MB line helps nobody. */
@@ -83,6 +87,7 @@ interface Waiter {
 export function createPatternService(deps: PatternServiceDeps) {
   const { db, events, clock, log } = deps;
   const batchRows = deps.batchRows ?? 50_000;
+  const minerHost = deps.minerHost ?? createInProcessMinerHost();
   const live = new Map<number, Live>();
   const pending = new Set<number>();
   const waiters = new Map<number, Waiter[]>();
@@ -273,12 +278,9 @@ export function createPatternService(deps: PatternServiceDeps) {
     }
 
     let persisted = stored?.minerState ?? null;
-    const restore = (): { miner: Miner; merged: Set<number> } => {
-      const state = persisted === null ? undefined : (JSON.parse(persisted) as MinerState);
-      const miner = createMiner(deps.minerOptions ?? {}, state);
-      return { miner, merged: new Set(miner.merges().map((m) => m.from)) };
-    };
-    let { miner, merged } = restore();
+    /** The merges already applied to the stored rows: those the stored state holds. */
+    const restore = async (): Promise<Set<number>> => new Set((await minerHost.reset(deps.minerOptions ?? {}, persisted)).map((m) => m.from));
+    let merged = await restore();
     let progress: Live = { state: 'mining', rowsDone: measured.rowsDone, rowsTotal: measured.rowsTotal, error: null };
     setLive(datasetId, progress);
 
@@ -300,23 +302,24 @@ export function createPatternService(deps: PatternServiceDeps) {
           try {
             const dataset = record.name;
             mined = await connection.transaction(async (tx) => {
-              const batch = await mineBatch(tx, { datasetId, dataset, messageColumn, window, miner, merged });
-              if (batch.lines > 0) {
+              const batch = await mineBatch(tx, { datasetId, dataset, messageColumn, window, merged });
+              if (batch.mined) {
                 const started = performance.now();
-                const state = JSON.stringify(miner.state());
+                const { state } = batch.mined;
                 await tx.run(
                   `UPDATE logscope.pattern_state SET miner_state = $state, rows_mined = rows_mined + $lines, updated_at = $now::TIMESTAMP WHERE dataset_id = $datasetId`,
                   { datasetId, state, lines: batch.lines, now: clock.now().toISOString() },
                 );
                 persisted = state;
+                for (const merge of batch.mined.merges) merged.add(merge.from);
                 log.debug('patterns state', { datasetId, stateBytes: state.length, stateMs: performance.now() - started });
               }
               return batch.lines;
             }, signal);
             break;
           } catch (error) {
-            // The transaction rolled back: the miner in memory is ahead of what was stored.
-            ({ miner, merged } = restore());
+            // The transaction rolled back: the miner is ahead of what was stored.
+            merged = await restore();
             if (signal.aborted || !isConflict(error) || attempt >= conflictAttempts) throw error;
             log.debug('mining batch met a concurrent change; trying again', { datasetId, attempt, error });
             await delay(100 * 2 ** attempt, signal);
@@ -324,7 +327,6 @@ export function createPatternService(deps: PatternServiceDeps) {
             if (!record) return 'gone';
           }
         }
-        for (const merge of miner.merges()) merged.add(merge.from);
         if (mined === 0) break;
         progress = { ...progress, rowsDone: progress.rowsDone + mined };
         setLive(datasetId, progress);
@@ -345,9 +347,9 @@ export function createPatternService(deps: PatternServiceDeps) {
   /** Mines one window's unmined rows inside the caller's transaction. */
   async function mineBatch(
     tx: DbStatements,
-    job: { datasetId: number; dataset: string; messageColumn: string; window: BatchWindow; miner: Miner; merged: Set<number> },
-  ): Promise<{ lines: number }> {
-    const { datasetId, dataset, window, miner, merged } = job;
+    job: { datasetId: number; dataset: string; messageColumn: string; window: BatchWindow; merged: ReadonlySet<number> },
+  ): Promise<{ lines: number; mined?: MinedBatch }> {
+    const { datasetId, dataset, window, merged } = job;
     const started = performance.now();
     const query = buildBatchQuery(dataset, job.messageColumn, window, batchRows);
     const { rows } = await tx.all(query.sql, query.params);
@@ -356,25 +358,16 @@ export function createPatternService(deps: PatternServiceDeps) {
     const read = performance.now();
     const { rowIds, messages } = parseBatch(String(rows[0]![1]), lines);
 
-    const assigned = miner.addBatch(messages);
+    const batch = await minerHost.mine(messages);
     const mined = performance.now();
-    const batchCounts = new Map<number, { count: number; example: string }>();
-    const patternIds = new Array<number>(lines);
-    for (let index = 0; index < lines; index++) {
-      const id = miner.mergedInto(assigned[index]!);
-      patternIds[index] = id;
-      const entry = batchCounts.get(id);
-      if (entry) entry.count++;
-      else batchCounts.set(id, { count: 1, example: messages[index]! });
-    }
-    const minedTable = buildMinedTableSql(rowIds, patternIds.join(','));
+    const minedTable = buildMinedTableSql(rowIds, batch.patternIds.join(','));
     await tx.run(minedTable.sql, minedTable.params);
     const assign = buildAssignSql(dataset, window);
     await tx.run(assign.sql, assign.params);
     const written = performance.now();
 
     // Templates found to be one event since the last batch: their rows and counts move to the survivor.
-    const newMerges = miner.merges().filter((m) => !merged.has(m.from));
+    const newMerges = batch.merges.filter((m) => !merged.has(m.from));
     if (newMerges.length > 0) {
       const mergesTable = buildMergesTableSql(newMerges.map((m) => m.from).join(','), newMerges.map((m) => m.into).join(','));
       await tx.run(mergesTable.sql, mergesTable.params);
@@ -383,11 +376,12 @@ export function createPatternService(deps: PatternServiceDeps) {
       for (const statement of buildMergeTemplatesSql(datasetId)) await tx.run(statement.sql, statement.params);
     }
 
-    const texts = new Map(miner.templates().map((t) => [t.id, t.text]));
+    const texts = new Map(batch.texts);
+    const batchCounts = new Map(batch.counts.map((entry) => [entry.id, entry]));
     const touched = new Set([...batchCounts.keys(), ...newMerges.map((m) => m.into)]);
     const templates: BatchTemplate[] = [...touched].map((id) => {
       const entry = batchCounts.get(id);
-      return { id, template: texts.get(id) ?? '', count: entry?.count ?? 0, example: entry ? clip(entry.example) : null };
+      return { id, template: texts.get(id) ?? '', count: entry?.count ?? 0, example: entry ? clip(messages[entry.exampleIndex]!) : null };
     });
     const batchTable = buildBatchTemplatesTableSql(templates);
     await tx.run(batchTable.sql, batchTable.params);
@@ -402,7 +396,7 @@ export function createPatternService(deps: PatternServiceDeps) {
       templatesMs: performance.now() - written,
       merges: newMerges.length,
     });
-    return { lines };
+    return { lines, mined: batch };
   }
 
   async function wait(datasetId: number, signal: AbortSignal): Promise<PatternStatus> {
@@ -596,6 +590,7 @@ export function createPatternService(deps: PatternServiceDeps) {
     current?.controller.abort();
     await worker?.catch(() => undefined);
     for (const datasetId of [...waiters.keys()]) settleWaiters(datasetId, { error: new AppError('cancelled') });
+    await minerHost.close();
   }
 
   return { start, status, wait, list, assign, rows, dispose };
