@@ -70,7 +70,7 @@ const bareMs = Number(bare.result.miningMs);
 const rate = (count: number, ms: number) => Math.round(count / (ms / 1000));
 printTable(`Mining ${lines.toLocaleString('en-US')} synthetic JSON lines (the message column), batches of 50,000 rows`, [
   {
-    what: 'Logscope (service: read, mine, UPDATE, templates, state)',
+    what: 'Logscope (service: miner thread, batches read ahead, UPDATE, templates, state)',
     's': r.miningMs / 1000,
     'lines/s': rate(r.rows, r.miningMs),
     'peak RSS MB': Math.round(service.peakRssMb),

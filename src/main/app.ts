@@ -60,6 +60,8 @@ export interface AppCoreOptions {
   smtpRetryDelaysMs?: readonly number[];
   /** The miner's worker thread (the app and `serve`); without it, patterns are mined on this thread. */
   minerWorker?: MinerWorkerScript;
+  /** Rows per mining batch (tests make it small to mine a small file in many batches). */
+  patternBatchRows?: number;
 }
 
 export interface AppCore {
@@ -142,6 +144,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
     log,
     background: options.ownerKind !== 'cli',
     minerHost: options.minerWorker ? createWorkerMinerHost(options.minerWorker) : undefined,
+    batchRows: options.patternBatchRows,
   });
   await patterns.start();
   const imports = createImportService({

@@ -5,6 +5,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/shared/api/errors';
 import { createInProcessMinerHost, createWorkerMinerHost, type MinerHost } from '../../src/main/services/patterns/minerHost';
 import { minerWorkerFromSource } from './support/minerWorker';
+import { openAppCore } from '../../src/main/app';
+import { createLocalApi } from '../../src/main/transport/local';
+import type { Logger } from '../../src/main/services/logger';
+import { createMiner } from '../../src/shared/patterns/miner';
+import { tempDataDir } from './support/dataDir';
 
 const lines = (name: string) => fs.readFileSync(path.join(__dirname, '../fixtures/loghub', name), 'utf8').split('\n').filter(Boolean);
 
@@ -59,5 +64,40 @@ describe('the miner in a worker thread', () => {
     await expect(host.reset({}, null)).rejects.toMatchObject({ code: 'patterns_failed', params: { detail: expect.stringContaining('exit code 3') } });
     await expect(host.reset({}, null)).rejects.toMatchObject({ code: 'patterns_failed' });
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('the pattern service with its miner in a worker thread', () => {
+  it('reads and mines each batch while the one before is written, and assigns what one miner over the same batches would', async () => {
+    const batches: { readAhead: boolean; lines: number }[] = [];
+    const log: Logger = {
+      debug: (message, fields = {}) => {
+        if (message === 'patterns batch') batches.push({ readAhead: Boolean(fields.readAhead), lines: Number(fields.lines) });
+      },
+      info() {},
+      warn() {},
+      error() {},
+    };
+    const batchRows = 300;
+    const core = await openAppCore({ dataDir: tempDataDir(), ownerKind: 'serve', memoryLimit: '1GB', log, minerWorker: minerWorkerFromSource, patternBatchRows: batchRows });
+    if ('served' in core) throw new Error('expected to own the data folder');
+    try {
+      const api = createLocalApi(core.rpc, core.events);
+      const imported = await core.imports.importFile({ path: path.join(__dirname, '../fixtures/loghub/Linux_2k.log'), origin: 'command', options: {} });
+      const status = await api.call('patterns.wait', { datasetId: imported.datasetId! });
+      expect(status).toMatchObject({ state: 'done', rowsDone: 2000, rowsTotal: 2000 });
+      expect(batches.map((b) => b.lines)).toEqual([300, 300, 300, 300, 300, 300, 200]);
+      // Every batch after the first was read ahead, and none had to be read again.
+      expect(batches.map((b) => b.readAhead)).toEqual([false, true, true, true, true, true, true]);
+
+      const column = status.messageColumn!;
+      const { rows } = await api.call('query.run', { sql: `SELECT "${column}", _ls_pattern FROM linux_2k ORDER BY _ls_line`, limit: 10_000 });
+      const miner = createMiner();
+      const assigned: number[] = [];
+      for (let from = 0; from < rows.length; from += batchRows) assigned.push(...miner.addBatch(rows.slice(from, from + batchRows).map((r) => String(r[0] ?? ''))));
+      expect(rows.map((r) => Number(r[1]))).toEqual(assigned.map((id) => miner.mergedInto(id)));
+    } finally {
+      await core.dispose();
+    }
   });
 });

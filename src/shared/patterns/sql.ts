@@ -57,9 +57,9 @@ function windowFilter(w: BatchWindow, alias = ''): { sql: string; params: Record
 }
 
 /**
- * A batch of unmined rows as one row: the count, and one string of `line SOH rowid SOH
+ * A batch of unmined rows as one row: the count, one string of `line SOH rowid SOH
  * message` records joined by NUL (NUL and SOH inside a message become spaces; NULL
- * becomes an empty message). Reading 50,000 values one by one into JavaScript costs
+ * becomes an empty message), and the sum of the row ids. Reading 50,000 values one by one into JavaScript costs
  * several times what the query does, and an ordered aggregate costs a sort per
  * aggregate: one unordered aggregate keeps each record whole, and `parseBatch` puts
  * the records in line order.
@@ -68,9 +68,21 @@ export function buildBatchQuery(dataset: string, messageColumn: string, w: Batch
   const filter = windowFilter(w);
   const message = `translate(coalesce(CAST(${quoteIdent(messageColumn)} AS VARCHAR), ''), chr(0) || chr(1), '  ')`;
   return {
-    sql: `SELECT count(*), string_agg(coalesce(ord, -1)::VARCHAR || chr(1) || rid::VARCHAR || chr(1) || msg, chr(0))
+    sql: `SELECT count(*), string_agg(coalesce(ord, -1)::VARCHAR || chr(1) || rid::VARCHAR || chr(1) || msg, chr(0)), coalesce(sum(rid), 0)
           FROM (SELECT ${line} AS ord, rowid AS rid, ${message} AS msg FROM ${table(dataset)}
                 WHERE ${pattern} IS NULL AND ${filter.sql} LIMIT $limit)`,
+    params: { ...filter.params, limit },
+  };
+}
+
+/**
+ * Which unmined rows a window holds now, as `buildBatchQuery`'s count and row-id sum: a
+ * batch read ahead of its transaction is used only while these still agree.
+ */
+export function buildUnminedCheckQuery(dataset: string, w: BatchWindow, limit: number): SqlQuery {
+  const filter = windowFilter(w);
+  return {
+    sql: `SELECT count(*), coalesce(sum(rid), 0) FROM (SELECT rowid AS rid FROM ${table(dataset)} WHERE ${pattern} IS NULL AND ${filter.sql} LIMIT $limit)`,
     params: { ...filter.params, limit },
   };
 }

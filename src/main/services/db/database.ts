@@ -27,7 +27,7 @@ export interface DbConnection {
 export type DbStatements = Pick<DbConnection, 'all' | 'run'>;
 
 /** The kinds of work that each get their own connection, so one cannot stall another. */
-export type ConnectionKind = 'catalog' | 'rows' | 'query' | 'dashboard' | 'detect' | 'import' | 'mining';
+export type ConnectionKind = 'catalog' | 'rows' | 'query' | 'dashboard' | 'detect' | 'import' | 'mining' | 'miningReadAhead';
 
 export interface Db {
   readonly file: string;

@@ -29,6 +29,7 @@ import {
   buildRowsBeforeQuery,
   buildSparklineQuery,
   buildUnminedSpansQuery,
+  buildUnminedCheckQuery,
   buildUpsertTemplatesSql,
   parseBatch,
   patternColumn,
@@ -68,6 +69,23 @@ interface Live {
   rowsDone: number;
   rowsTotal: number;
   error: WireError | null;
+}
+
+/** A window's unmined rows as read; `rowIdSum` tells whether the window still holds them. */
+interface ReadBatch {
+  lines: number;
+  rowIdSum: number;
+  /** Row ids in line order, joined by `,`. */
+  rowIds: string;
+  messages: string[];
+  readMs: number;
+  /** Read while the batch before was written. */
+  readAhead: boolean;
+}
+
+interface MinedRead extends ReadBatch {
+  mined: MinedBatch | null;
+  mineMs: number;
 }
 
 /** How a run over a dataset ended. */
@@ -295,14 +313,53 @@ export function createPatternService(deps: PatternServiceDeps) {
       if (Number(nullLines) > 0) windows.push({ sourceId: Number(sourceId), from: null, to: null });
     }
 
-    for (const window of windows) {
+    /*
+     * While one batch is written, the next is read (on its own connection) and mined (in
+     * the miner's thread) on top of the miner's state after this one: the miner never
+     * waits for DuckDB. The batch read ahead is used only if its window still holds the
+     * same unmined rows when its transaction starts; otherwise, and after any failed
+     * batch, the miner is reset to the stored state and the batch is read again inside
+     * its transaction.
+     */
+    let ahead: { window: BatchWindow; work: Promise<MinedRead> } | null = null;
+    const readAhead = (window: BatchWindow | undefined) => {
+      if (!window || window.from === null) return;
+      const dataset = record!.name;
+      const work = (async (): Promise<MinedRead> => {
+        return mineRead(await readBatch(await db.connection('miningReadAhead'), dataset, messageColumn, window, true));
+      })();
+      work.catch(() => undefined);
+      ahead = { window, work };
+    };
+    const dropAhead = async () => {
+      await ahead?.work.catch(() => undefined);
+      ahead = null;
+    };
+    /** The batch read ahead for `window`, if it still holds; else the miner is reset to the stored state. */
+    const takeAhead = async (tx: DbStatements, dataset: string, window: BatchWindow): Promise<MinedRead | null> => {
+      const taken = ahead;
+      ahead = null;
+      if (!taken) return null;
+      const read = await taken.work.catch(() => null);
+      if (read && taken.window === window) {
+        const check = buildUnminedCheckQuery(dataset, window, batchRows);
+        const now = (await tx.all(check.sql, check.params)).rows[0];
+        if (Number(now?.[0] ?? 0) === read.lines && Number(now?.[1] ?? 0) === read.rowIdSum) return read;
+      }
+      merged = await restore();
+      return null;
+    };
+
+    for (const [windowIndex, window] of windows.entries()) {
       for (;;) {
         let mined = 0;
         for (let attempt = 1; ; attempt++) {
           try {
             const dataset = record.name;
             mined = await connection.transaction(async (tx) => {
-              const batch = await mineBatch(tx, { datasetId, dataset, messageColumn, window, merged });
+              const batch = (await takeAhead(tx, dataset, window)) ?? (await mineRead(await readBatch(tx, dataset, messageColumn, window)));
+              if (window.from !== null) readAhead(windows[windowIndex + 1]);
+              await writeBatch(tx, { datasetId, dataset, window, merged }, batch);
               if (batch.mined) {
                 const started = performance.now();
                 const { state } = batch.mined;
@@ -319,6 +376,7 @@ export function createPatternService(deps: PatternServiceDeps) {
             break;
           } catch (error) {
             // The transaction rolled back: the miner is ahead of what was stored.
+            await dropAhead();
             merged = await restore();
             if (signal.aborted || !isConflict(error) || attempt >= conflictAttempts) throw error;
             log.debug('mining batch met a concurrent change; trying again', { datasetId, attempt, error });
@@ -344,22 +402,29 @@ export function createPatternService(deps: PatternServiceDeps) {
     return status(datasetId);
   }
 
-  /** Mines one window's unmined rows inside the caller's transaction. */
-  async function mineBatch(
-    tx: DbStatements,
-    job: { datasetId: number; dataset: string; messageColumn: string; window: BatchWindow; merged: ReadonlySet<number> },
-  ): Promise<{ lines: number; mined?: MinedBatch }> {
-    const { datasetId, dataset, window, merged } = job;
+  async function mineRead(read: ReadBatch): Promise<MinedRead> {
+    if (read.lines === 0) return { ...read, mined: null, mineMs: 0 };
     const started = performance.now();
-    const query = buildBatchQuery(dataset, job.messageColumn, window, batchRows);
-    const { rows } = await tx.all(query.sql, query.params);
-    const lines = Number(rows[0]?.[0] ?? 0);
-    if (lines === 0) return { lines: 0 };
-    const read = performance.now();
-    const { rowIds, messages } = parseBatch(String(rows[0]![1]), lines);
+    const mined = await minerHost.mine(read.messages);
+    return { ...read, mined, mineMs: performance.now() - started };
+  }
 
-    const batch = await minerHost.mine(messages);
-    const mined = performance.now();
+  /** One window's unmined rows, in line order. */
+  async function readBatch(statements: DbStatements, dataset: string, messageColumn: string, window: BatchWindow, readAhead = false): Promise<ReadBatch> {
+    const started = performance.now();
+    const query = buildBatchQuery(dataset, messageColumn, window, batchRows);
+    const { rows } = await statements.all(query.sql, query.params);
+    const lines = Number(rows[0]?.[0] ?? 0);
+    const { rowIds, messages } = lines === 0 ? { rowIds: '', messages: [] } : parseBatch(String(rows[0]![1]), lines);
+    return { lines, rowIdSum: Number(rows[0]?.[2] ?? 0), rowIds, messages, readMs: performance.now() - started, readAhead };
+  }
+
+  /** Writes one mined window inside the caller's transaction. */
+  async function writeBatch(tx: DbStatements, job: { datasetId: number; dataset: string; window: BatchWindow; merged: ReadonlySet<number> }, read: MinedRead): Promise<void> {
+    const { datasetId, dataset, window, merged } = job;
+    const { lines, rowIds, messages, mined: batch } = read;
+    if (!batch) return;
+    const started = performance.now();
     const minedTable = buildMinedTableSql(rowIds, batch.patternIds.join(','));
     await tx.run(minedTable.sql, minedTable.params);
     const assign = buildAssignSql(dataset, window);
@@ -390,13 +455,13 @@ export function createPatternService(deps: PatternServiceDeps) {
     log.debug('patterns batch', {
       datasetId,
       lines,
-      readMs: read - started,
-      mineMs: mined - read,
-      assignMs: written - mined,
+      readMs: read.readMs,
+      mineMs: read.mineMs,
+      assignMs: written - started,
       templatesMs: performance.now() - written,
+      readAhead: read.readAhead,
       merges: newMerges.length,
     });
-    return { lines, mined: batch };
   }
 
   async function wait(datasetId: number, signal: AbortSignal): Promise<PatternStatus> {
