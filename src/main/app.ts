@@ -29,6 +29,7 @@ import { createPatternHandlers, createPatternService, type PatternService } from
 import { createSmtpHandlers, createSmtpService } from './services/mailOut/smtp';
 import type { SmtpTimeouts } from './services/mailOut/sender';
 import { createReportHandlers, createReportService } from './services/reports/reports';
+import { createEngineConnectionService, createEngineHandlers } from './services/engine/connections';
 import { createAlertExecutor } from './services/reports/alerts';
 import { savedDashboardCharts } from './services/reports/savedCharts';
 import { createRpcServer, type Handlers, type RpcServer } from './transport/rpc';
@@ -227,6 +228,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
     ...createJobHandlers(scheduler, retention),
     ...createSmtpHandlers(smtp),
     ...createReportHandlers(reports),
+    ...createEngineHandlers(createEngineConnectionService({ db, secrets, clock, log })),
     ...createConfigHandlers(createConfigService({ clock, datasets, mailIn, scheduler, retention, smtp, reports })),
   };
   const rpc = createRpcServer({ handlers, log });

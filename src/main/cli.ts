@@ -13,6 +13,7 @@ import { registerChartCommand } from './cli/chartCommand';
 import { registerPatternsCommand } from './cli/patternsCommand';
 import { registerConfigCommands, registerJobCommands } from './cli/jobCommands';
 import { registerReportCommands } from './cli/reportCommands';
+import { registerEngineCommands } from './cli/engineCommands';
 import { UsageError } from './cli/parse';
 
 /**
@@ -91,6 +92,7 @@ export async function main(argv: string[]): Promise<number> {
   registerChartCommand(program, context);
   registerPatternsCommand(program, context);
   registerReportCommands(program, context);
+  registerEngineCommands(program, context);
   for (const command of program.commands) command.exitOverride().showHelpAfterError('(run with --help for usage)');
 
   try {
