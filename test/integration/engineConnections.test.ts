@@ -74,6 +74,33 @@ describe('engine connections through the API', () => {
     expect(refused.code).toBe('engine_tls_failed');
   });
 
+  it('When a query runs on a connection, Then it answers in ClickHouse SQL and the server refuses writes', async () => {
+    const result = await api.call('engines.query', { name: 'tls-ca', sql: `SELECT count() AS n, toStartOfHour(now()) >= toDateTime('2020-01-01 00:00:00', 'UTC') AS recent FROM events` });
+    expect(result).toMatchObject({ columns: [{ name: 'n', type: 'UInt64' }, { name: 'recent', type: 'UInt8' }], rows: [[0, 1]], truncated: false, dialect: 'ClickHouse SQL' });
+    const refused = await failure(api.call('engines.query', { name: 'tls-ca', sql: 'DROP TABLE events' }));
+    expect(refused.code).toBe('engine_write_refused');
+    expect((await server.exec('EXISTS TABLE events')).trim()).toBe('1');
+  });
+
+  it('When the caller cancels a query, Then it is killed on the server', async () => {
+    const marker = `cancel-${Date.now()}`;
+    // concat() keeps this probe's own text from matching the pattern.
+    const running = async () => Number((await server.exec(`SELECT count() FROM system.processes WHERE query LIKE concat('%', '${marker}', '%') AND query NOT LIKE '%system.processes%'`)).trim());
+    const controller = new AbortController();
+    const pending = api.call(
+      'engines.query',
+      { name: 'tls-ca', sql: `SELECT count() FROM (SELECT number FROM system.numbers LIMIT 1000000000000) WHERE NOT ignore(sipHash64(number, '${marker}'))` },
+      { signal: controller.signal },
+    );
+    for (let i = 0; (await running()) === 0; i++) {
+      if (i > 2_000) throw new Error('the query never started');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    controller.abort();
+    expect((await failure(pending)).code).toBe('cancelled');
+    expect(await running()).toBe(0);
+  });
+
   it('When input is wrong, Then nothing is stored and the code says what', async () => {
     const secret = { store: 'file' as const, path: join(dataDir, 'x.pw'), password: 'x' };
     expect((await failure(api.call('engines.create', { name: 'lab', url: server.url, user: 'u', secret }))).code).toBe('engine_name_taken');
@@ -117,6 +144,18 @@ describe('logscope engine add|test|list|remove', () => {
     ]);
     const text = await cli(['engine', 'test', 'team']);
     expect(text.stdout).toMatch(/^Connected to team: ClickHouse \d+\.\S+ \(TLS, certificate verified\)/);
+  });
+
+  it('When a query runs from the command, Then rows come as JSON lines and a cut result says so', async () => {
+    const json = await cli(['--json', 'engine', 'query', 'team', 'SELECT number AS n, toString(number) AS s FROM system.numbers LIMIT 3']);
+    expect(json.status).toBe(0);
+    expect(jsonLines(json.stdout)).toEqual([{ n: 0, s: '0' }, { n: 1, s: '1' }, { n: 2, s: '2' }]);
+    const cut = await cli(['engine', 'query', 'team', 'SELECT number FROM system.numbers LIMIT 50', '--max-rows', '5', '--format', 'csv']);
+    expect(cut.stdout).toBe('number\r\n0\r\n1\r\n2\r\n3\r\n4\r\n');
+    expect(cut.stderr).toContain('cut at 5 rows');
+    const refused = await cli(['engine', 'query', 'team', 'DROP TABLE events']);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('The server refused to change data');
   });
 
   it('When listed and removed, Then the keychain entry goes with it', async () => {

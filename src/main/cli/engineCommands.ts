@@ -1,10 +1,11 @@
 import path from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { Cell, ColumnInfo } from '../../shared/api/contract';
 import type { EngineConnection } from '../../shared/api/contract/engines';
 import type { CommandContext } from '../cli';
 import { readPassword } from './mailCommands';
 import { withApi } from './session';
-import { jsonLine, textTable } from './output';
+import { csvLine, jsonLine, textTable } from './output';
 
 /**
  * `logscope engine add|test|remove|list`: connections to ClickHouse servers. As with mail
@@ -13,6 +14,15 @@ import { jsonLine, textTable } from './output';
  */
 
 const absolute = (value: string) => path.resolve(value);
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number above 0');
+  return n;
+}
+
+const rowObject = (columns: readonly ColumnInfo[], row: readonly Cell[]): Record<string, Cell> =>
+  Object.fromEntries(columns.map((column, i) => [column.name, row[i] ?? null]));
 
 const storeText = (secret: EngineConnection['secret']) =>
   secret.store === 'keychain' ? `the keychain (service ${secret.service}, account ${secret.account})` : `the credentials file ${secret.path}`;
@@ -97,6 +107,27 @@ export function registerEngineCommands(program: Command, context: CommandContext
               (result.readonlyProfile ? 'This user’s profile is read-only (readonly=1): the server refuses writes and per-query limits.\n' : ''),
           );
         }
+      });
+    });
+
+  engine
+    .command('query')
+    .description("run one read-only query on the server, in its own SQL (ClickHouse's, not DuckDB's); Ctrl+C kills it on the server")
+    .argument('<name>', 'the connection')
+    .argument('<sql>', 'one SELECT (or SHOW, DESCRIBE, EXISTS): the server refuses anything that writes')
+    .option('--max-rows <n>', 'rows returned at most; a longer result is cut and says so', positiveInteger, 1000)
+    .option('--timeout <seconds>', 'the server stops the query after this long', positiveInteger, 60)
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'))
+    .addHelpText('after', '\nExamples:\n  $ npx logscope engine query team "SELECT status, count() FROM access GROUP BY status ORDER BY status"\n  $ npx logscope engine query team "SHOW TABLES" --json')
+    .action(async (name: string, sql: string, flags: { maxRows: number; timeout: number; format: 'table' | 'csv' | 'json' }) => {
+      const format = context.globals().json ? 'json' : flags.format;
+      await withApi(session(), async (api) => {
+        const result = await api.call('engines.query', { name, sql, maxRows: flags.maxRows, timeoutMs: flags.timeout * 1000 }, { signal: context.signal });
+        if (format === 'table') context.out(textTable(result.columns, result.rows));
+        else if (format === 'csv') context.out(csvLine(result.columns.map((c) => c.name)) + result.rows.map((row) => csvLine(row)).join(''));
+        else context.out(result.rows.map((row) => jsonLine(rowObject(result.columns, row))).join(''));
+        if (result.truncated) context.say(`note: the result was cut at ${flags.maxRows} rows (--max-rows).`);
+        if (format === 'table') context.say(`${result.rows.length} rows in ${result.elapsedMs} ms (${result.dialect}, read-only, query id ${result.queryId})`);
       });
     });
 

@@ -82,6 +82,7 @@ export const methodNames = [
   'engines.create',
   'engines.remove',
   'engines.test',
+  'engines.query',
 ] as const;
 
 export const eventNames = ['datasets.changed', 'app.status', 'app.filesOpened', 'import.progress', 'mail.progress', 'patterns.progress', 'jobs.changed'] as const;

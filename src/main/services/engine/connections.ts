@@ -6,7 +6,7 @@ import type { Logger } from '../logger';
 import { keychainAccount, type SecretRef, type SecretStore } from '../secrets/secrets';
 import type { Handlers } from '../../transport/rpc';
 import { AppError } from '../../../shared/api/errors';
-import type { ParsedInput } from '../../../shared/api/contract';
+import type { Output, ParsedInput } from '../../../shared/api/contract';
 import { EngineConnection, type EngineTestResult } from '../../../shared/api/contract/engines';
 import { createClickHouseEngine, type ClickHouseEngine } from './clickhouse';
 
@@ -138,7 +138,19 @@ export function createEngineConnectionService({ db, secrets, clock, log }: { db:
     }
   }
 
-  return { list: async () => (await load()).map(toContract), create, remove, open, test };
+  async function query(input: ParsedInput<'engines.query'>, signal: AbortSignal): Promise<Output<'engines.query'>> {
+    const started = performance.now();
+    const engine = await open(input.name);
+    try {
+      const result = await engine.query(input.sql, { signal, maxRows: input.maxRows, timeoutMs: input.timeoutMs });
+      log.debug('engines.query', { name: engine.name, queryId: result.queryId, rows: result.rows.length });
+      return { ...result, dialect: engine.dialect.label, elapsedMs: Math.round(performance.now() - started) };
+    } finally {
+      await engine.close();
+    }
+  }
+
+  return { list: async () => (await load()).map(toContract), create, remove, open, test, query };
 }
 
 export type EngineConnectionService = ReturnType<typeof createEngineConnectionService>;
@@ -168,11 +180,14 @@ async function readCa(path: string): Promise<string> {
 }
 
 /** The contract's engine methods, bound to the service. */
-export function createEngineHandlers(engines: EngineConnectionService): Pick<Handlers, 'engines.list' | 'engines.create' | 'engines.remove' | 'engines.test'> {
+export function createEngineHandlers(
+  engines: EngineConnectionService,
+): Pick<Handlers, 'engines.list' | 'engines.create' | 'engines.remove' | 'engines.test' | 'engines.query'> {
   return {
     'engines.list': () => engines.list(),
     'engines.create': (input) => engines.create(input),
     'engines.remove': (input) => engines.remove(input.name),
     'engines.test': (input) => engines.test(input.name),
+    'engines.query': (input, { signal }) => engines.query(input, signal),
   };
 }

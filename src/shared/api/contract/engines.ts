@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoInstant, empty, method } from '../schemas';
+import { Cell, ColumnInfo, IsoInstant, empty, method } from '../schemas';
 import { SecretInput, SecretLocation } from './mail';
 
 /**
@@ -64,4 +64,23 @@ export const engineMethods = {
     z.object({ removed: z.boolean(), secret: z.enum(['deleted', 'none', 'file_kept', 'keychain_unavailable']) }),
   ),
   'engines.test': method(z.object({ name: z.string() }).strict(), EngineTestResult),
+  /** One read-only query in the engine's own SQL (the server enforces readonly=1, a time limit and a row cap). */
+  'engines.query': method(
+    z
+      .object({
+        name: z.string(),
+        sql: z.string().min(1).max(1_000_000),
+        maxRows: z.number().int().min(1).max(100_000).default(1000),
+        timeoutMs: z.number().int().min(1000).max(3_600_000).default(60_000),
+      })
+      .strict(),
+    z.object({
+      columns: z.array(ColumnInfo),
+      rows: z.array(z.array(Cell)),
+      truncated: z.boolean(),
+      queryId: z.string(),
+      dialect: z.string(),
+      elapsedMs: z.number(),
+    }),
+  ),
 } as const;
