@@ -132,6 +132,25 @@ export function registerEngineCommands(program: Command, context: CommandContext
     });
 
   engine
+    .command('push')
+    .description('copy a dataset into a ClickHouse table (MergeTree, ordered by its time); rows already there are skipped, so pushing again adds only new rows')
+    .argument('<name>', 'the connection (its user needs the right to create tables and insert)')
+    .requiredOption('--dataset <dataset>', 'the dataset to copy')
+    .option('--table <table>', 'the table on the server (default: the dataset name)')
+    .addHelpText('after', '\nExample:\n  $ npx logscope engine push team --dataset access')
+    .action(async (name: string, flags: { dataset: string; table?: string }) => {
+      await withApi(session(), async (api) => {
+        const result = await api.call('engines.push', { name, dataset: flags.dataset, ...(flags.table ? { table: flags.table } : {}) }, { signal: context.signal });
+        if (context.globals().json) context.out(jsonLine({ name, dataset: flags.dataset, table: result.table, rows: result.rows, duplicates: result.duplicates, without_time: result.withoutTime }));
+        else
+          context.out(
+            `Pushed ${result.rows} rows of ${flags.dataset} to ${name} (table ${result.table}); ${result.duplicates} already there.\n` +
+              (result.withoutTime > 0 ? `${result.withoutTime} rows without a readable time stay in the local dataset only.\n` : ''),
+          );
+      });
+    });
+
+  engine
     .command('list')
     .description('list the engine connections')
     .action(async () => {

@@ -83,6 +83,7 @@ export const methodNames = [
   'engines.remove',
   'engines.test',
   'engines.query',
+  'engines.push',
 ] as const;
 
 export const eventNames = ['datasets.changed', 'app.status', 'app.filesOpened', 'import.progress', 'mail.progress', 'patterns.progress', 'jobs.changed'] as const;

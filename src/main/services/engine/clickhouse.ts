@@ -31,6 +31,11 @@ export interface ClickHouseServerInfo {
 export type ClickHouseEngine = Engine & {
   /** Connects and reads the server's version, zone and the user's read-only state; maps failures to codes. */
   info(): Promise<ClickHouseServerInfo>;
+  /**
+   * Creates a MergeTree table when it does not exist yet: the one statement that changes the
+   * server, for imports (its user needs write rights; queries stay read-only).
+   */
+  ensureTable(table: string, columns: readonly ColumnInfo[], orderBy: readonly string[]): Promise<void>;
 };
 
 const defaultMaxRows = 100_000;
@@ -214,9 +219,17 @@ export function createClickHouseEngine(options: ClickHouseConnectionOptions): Cl
     return { rows: count };
   }
 
+  async function ensureTable(table: string, columns: readonly ColumnInfo[], orderBy: readonly string[]): Promise<void> {
+    const q = clickhouseDialect.quoteIdent;
+    const definitions = columns.map((c) => `${q(c.name)} ${columnType(c.type)}`).join(', ');
+    const key = orderBy.length > 0 ? `(${orderBy.map(q).join(', ')})` : 'tuple()';
+    await client.command({ query: `CREATE TABLE IF NOT EXISTS ${q(table)} (${definitions}) ENGINE = MergeTree ORDER BY ${key}` }).catch(fail);
+  }
+
   return {
     name: options.name,
     kind: 'clickhouse',
+    ensureTable,
     dialect: clickhouseDialect,
     info,
     version: async () => (await info()).version,
@@ -227,6 +240,12 @@ export function createClickHouseEngine(options: ClickHouseConnectionOptions): Cl
       await Promise.all([client.close(), killer.close()]);
     },
   };
+}
+
+/** Column types are written into DDL, so only plain ClickHouse type names pass. */
+function columnType(type: string): string {
+  if (!/^[A-Za-z][A-Za-z0-9]*(\((?:'UTC'|[A-Za-z0-9(), ']*)\))?$/.test(type)) throw new AppError('invalid_input', { path: 'type', message: `not a column type: ${type}` });
+  return type;
 }
 
 interface CompactResult {

@@ -9,6 +9,7 @@ import { AppError } from '../../../shared/api/errors';
 import type { Output, ParsedInput } from '../../../shared/api/contract';
 import { EngineConnection, type EngineTestResult } from '../../../shared/api/contract/engines';
 import { createClickHouseEngine, type ClickHouseEngine } from './clickhouse';
+import { pushDataset } from './push';
 
 /**
  * The ClickHouse connections of this data folder. Kept as one JSON entry in the catalogue's
@@ -150,7 +151,18 @@ export function createEngineConnectionService({ db, secrets, clock, log }: { db:
     }
   }
 
-  return { list: async () => (await load()).map(toContract), create, remove, open, test, query };
+  async function push(input: ParsedInput<'engines.push'>, signal: AbortSignal): Promise<Output<'engines.push'>> {
+    const engine = await open(input.name);
+    try {
+      const result = await pushDataset({ db, engine, dataset: input.dataset, ...(input.table ? { table: input.table } : {}), signal });
+      log.info('dataset pushed to engine', { name: engine.name, dataset: input.dataset, ...result });
+      return result;
+    } finally {
+      await engine.close();
+    }
+  }
+
+  return { list: async () => (await load()).map(toContract), create, remove, open, test, query, push };
 }
 
 export type EngineConnectionService = ReturnType<typeof createEngineConnectionService>;
@@ -182,12 +194,13 @@ async function readCa(path: string): Promise<string> {
 /** The contract's engine methods, bound to the service. */
 export function createEngineHandlers(
   engines: EngineConnectionService,
-): Pick<Handlers, 'engines.list' | 'engines.create' | 'engines.remove' | 'engines.test' | 'engines.query'> {
+): Pick<Handlers, 'engines.list' | 'engines.create' | 'engines.remove' | 'engines.test' | 'engines.query' | 'engines.push'> {
   return {
     'engines.list': () => engines.list(),
     'engines.create': (input) => engines.create(input),
     'engines.remove': (input) => engines.remove(input.name),
     'engines.test': (input) => engines.test(input.name),
     'engines.query': (input, { signal }) => engines.query(input, signal),
+    'engines.push': (input, { signal }) => engines.push(input, signal),
   };
 }

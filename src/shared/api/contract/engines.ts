@@ -83,4 +83,9 @@ export const engineMethods = {
       elapsedMs: z.number(),
     }),
   ),
+  /** Copies a dataset into a MergeTree table ordered by its time; rows already there (same content hash) are skipped. */
+  'engines.push': method(
+    z.object({ name: z.string(), dataset: z.string().min(1), table: EngineName.optional() }).strict(),
+    z.object({ table: z.string(), rows: z.number().int(), duplicates: z.number().int(), withoutTime: z.number().int() }),
+  ),
 } as const;
