@@ -16,6 +16,7 @@ runOnSupportedNode(fileURLToPath(import.meta.url));
 const systemPackages = {
   chromium: 'end-to-end tests (driven by playwright-core; no browser download)',
   'dovecot-imapd': 'the real IMAP server of the mail-in tests',
+  'clickhouse-server': 'the real ClickHouse server (18.16 on Debian 12) of the engine tests',
   'libsecret-1-dev': 'keytar, the OS keychain binding, builds against it',
   'gnome-keyring': 'the Secret Service the keychain tests use',
   dbus: 'a session bus for the keyring',

@@ -30,6 +30,7 @@ import { createWorkerMinerHost, type MinerWorkerScript } from './services/patter
 import { createSmtpHandlers, createSmtpService } from './services/mailOut/smtp';
 import type { SmtpTimeouts } from './services/mailOut/sender';
 import { createReportHandlers, createReportService } from './services/reports/reports';
+import { createEngineConnectionService, createEngineHandlers } from './services/engine/connections';
 import { createAlertExecutor } from './services/reports/alerts';
 import { savedDashboardCharts } from './services/reports/savedCharts';
 import { createRpcServer, type Handlers, type RpcServer } from './transport/rpc';
@@ -240,6 +241,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
     ...createJobHandlers(scheduler, retention),
     ...createSmtpHandlers(smtp),
     ...createReportHandlers(reports),
+    ...createEngineHandlers(createEngineConnectionService({ db, secrets, clock, log })),
     ...createConfigHandlers(createConfigService({ clock, datasets, mailIn, scheduler, retention, smtp, reports })),
   };
   const rpc = createRpcServer({ handlers, log });

@@ -13,6 +13,7 @@ import { registerChartCommand } from './cli/chartCommand';
 import { registerPatternsCommand } from './cli/patternsCommand';
 import { registerConfigCommands, registerJobCommands } from './cli/jobCommands';
 import { registerReportCommands } from './cli/reportCommands';
+import { registerEngineCommands } from './cli/engineCommands';
 import { UsageError } from './cli/parse';
 // Built as its own file beside this one (electron-vite); `serve` mines patterns in it.
 import minerWorkerPath from './services/patterns/minerWorker?modulePath';
@@ -93,6 +94,7 @@ export async function main(argv: string[]): Promise<number> {
   registerChartCommand(program, context);
   registerPatternsCommand(program, context);
   registerReportCommands(program, context);
+  registerEngineCommands(program, context);
   for (const command of program.commands) command.exitOverride().showHelpAfterError('(run with --help for usage)');
 
   try {

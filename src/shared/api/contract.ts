@@ -10,6 +10,7 @@ import { dashboardMethods } from './contract/dashboard';
 import { dashboardsMethods } from './contract/dashboards';
 import { patternEvents, patternMethods } from './contract/patterns';
 import { reportMethods } from './contract/report';
+import { engineMethods } from './contract/engines';
 
 /**
  * The one contract between the renderer (or a `logscope` command acting as a client)
@@ -19,7 +20,7 @@ import { reportMethods } from './contract/report';
  * validated at the server boundary. A new method also goes into `names.ts`.
  */
 export const contract = {
-  methods: { ...coreMethods, ...importMethods, ...consoleMethods, ...mailMethods, ...dashboardMethods, ...dashboardsMethods, ...patternMethods, ...jobMethods, ...configMethods, ...reportMethods },
+  methods: { ...coreMethods, ...importMethods, ...consoleMethods, ...mailMethods, ...dashboardMethods, ...dashboardsMethods, ...patternMethods, ...jobMethods, ...configMethods, ...reportMethods, ...engineMethods },
   events: { ...coreEvents, ...importEvents, ...mailEvents, ...patternEvents, ...jobEvents },
 } as const;
 

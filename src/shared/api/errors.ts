@@ -119,6 +119,19 @@ export const errorCodes = [
   'report_period_invalid',
   'report_partly_sent',
   'alert_rule_invalid',
+  // query engines (ClickHouse connections)
+  'engine_not_found',
+  'engine_name_taken',
+  'engine_name_invalid',
+  'engine_url_invalid',
+  'engine_ca_file_unreadable',
+  'engine_unreachable',
+  'engine_tls_failed',
+  'engine_auth_failed',
+  'engine_database_not_found',
+  'engine_timeout',
+  'engine_write_refused',
+  'engine_query_failed',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -78,6 +78,12 @@ export const methodNames = [
   'reports.file',
   'reports.send',
   'reports.history',
+  'engines.list',
+  'engines.create',
+  'engines.remove',
+  'engines.test',
+  'engines.query',
+  'engines.push',
 ] as const;
 
 export const eventNames = ['datasets.changed', 'app.status', 'app.filesOpened', 'import.progress', 'mail.progress', 'patterns.progress', 'jobs.changed'] as const;

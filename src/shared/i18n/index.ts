@@ -9,11 +9,12 @@ import { consoleMessages } from './messages/console';
 import { jobMessages } from './messages/jobs';
 import { builderMessages } from './messages/builder';
 import { reportMessages } from './messages/report';
+import { engineMessages } from './messages/engines';
 
 /** Every feature's UI text; a feature adds its `bilingual(...)` part here. */
-const parts = [coreMessages, importMessages, mailMessages, dashboardMessages, patternMessages, formatMessages, consoleMessages, jobMessages, builderMessages, reportMessages];
+const parts = [coreMessages, importMessages, mailMessages, dashboardMessages, patternMessages, formatMessages, consoleMessages, jobMessages, builderMessages, reportMessages, engineMessages];
 
-export type Messages = typeof coreMessages.en & typeof importMessages.en & typeof mailMessages.en & typeof dashboardMessages.en & typeof patternMessages.en & typeof formatMessages.en & typeof consoleMessages.en & typeof jobMessages.en & typeof builderMessages.en & typeof reportMessages.en;
+export type Messages = typeof coreMessages.en & typeof importMessages.en & typeof mailMessages.en & typeof dashboardMessages.en & typeof patternMessages.en & typeof formatMessages.en & typeof consoleMessages.en & typeof jobMessages.en & typeof builderMessages.en & typeof reportMessages.en & typeof engineMessages.en;
 
 export const en = mergeMessages<Messages>(...parts.map((p) => p.en));
 export const ko = mergeMessages<Messages>(...parts.map((p) => p.ko));

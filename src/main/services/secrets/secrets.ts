@@ -53,9 +53,9 @@ export interface KeychainProbe {
   store?: SecureStore;
 }
 
-/** The keychain account for a mail server login: `imap:USER@HOST:PORT`. */
+/** The keychain account for a server login: `imap:USER@HOST:PORT` (`clickhouse:` for query engines). */
 export function keychainAccount(
-  protocol: 'imap' | 'smtp',
+  protocol: 'imap' | 'smtp' | 'clickhouse',
   { user, host, port }: { user: string; host: string; port: number },
 ): string {
   // Host names are case-insensitive; one server must not get two entries.

@@ -15,6 +15,8 @@ import { ConsoleNavLink, useConsoleRoute } from '../console/ConsoleNav';
 import { SqlConsole } from '../console/SqlConsole';
 import { JobsNavSection, useJobsRoute } from '../jobs/JobsNav';
 import { JobsScreen } from '../jobs/JobsScreen';
+import { EnginesNavLink, useEnginesRoute } from '../engines/EnginesNav';
+import { EnginesScreen } from '../engines/EnginesScreen';
 
 /** The selected dataset lives in the URL hash, so a reload keeps it. */
 function useSelectedDataset(): [number | null, (id: number) => void] {
@@ -39,6 +41,7 @@ export function AppLayout({ settings }: { settings: Settings }) {
   const mailOpen = useMailRoute();
   const consoleOpen = useConsoleRoute();
   const jobsOpen = useJobsRoute();
+  const enginesOpen = useEnginesRoute();
   const [waitingFor, setWaitingFor] = useState<string | null>(null);
   const zone = effectiveTimeZone(settings.timeZone);
 
@@ -68,11 +71,12 @@ export function AppLayout({ settings }: { settings: Settings }) {
           <ImportLauncher datasets={list} zone={zone} />
         </Box>
         <Box style={{ flex: 1, minHeight: 0 }}>
-          <DatasetList datasets={list} loading={datasets.isLoading} selectedId={mailOpen || consoleOpen || jobsOpen ? null : (current?.id ?? null)} onSelect={select} zone={zone} />
+          <DatasetList datasets={list} loading={datasets.isLoading} selectedId={mailOpen || consoleOpen || jobsOpen || enginesOpen ? null : (current?.id ?? null)} onSelect={select} zone={zone} />
         </Box>
         <ConsoleNavLink active={consoleOpen} />
         <MailNavSection active={mailOpen} />
         <JobsNavSection active={jobsOpen} />
+        <EnginesNavLink active={enginesOpen} />
       </AppShell.Navbar>
       <AppShell.Main h="100dvh">
         {waitingFor !== null && (
@@ -80,7 +84,9 @@ export function AppLayout({ settings }: { settings: Settings }) {
             {t('app.waitingForOwner', { pid: waitingFor })}
           </Alert>
         )}
-        {jobsOpen ? (
+        {enginesOpen ? (
+          <EnginesScreen />
+        ) : jobsOpen ? (
           <JobsScreen zone={zone} datasets={list} />
         ) : consoleOpen ? (
           <SqlConsole
