@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { foldEndpoint } from './fold';
-import { columnSql, escapeRegex, offsetSql, planChart, whereSql, type ChartSource, type Params } from './sql';
+import { columnSql, filteredRowsSql, offsetSql, planChart, whereSql, type ChartSource, type Params } from './sql';
 import { queryBuilders } from './queries';
 import { offsetSegments, MS_PER_HOUR } from './zone';
-import { chartIds, emptyRoles, type ChartId, type FieldFilter } from './spec';
+import { chartIds, emptyRoles, type ChartId, type FieldFilter, type Search } from './spec';
 
 const oddSource: ChartSource = {
   table: '주문 log"s',
@@ -23,9 +23,18 @@ const oddSource: ChartSource = {
   timeMin: '2024-03-04T00:00:00.000Z',
   timeMax: '2024-03-10T23:59:59.999Z',
   endpointIndex: null,
+  columns: [
+    { path: ['order'], type: 'TIMESTAMP' },
+    { path: ['a"b'], type: 'DOUBLE' },
+    { path: ['상태 코드'], type: 'VARCHAR' },
+    { path: ['lvl'], type: 'VARCHAR' },
+    { path: ['req', 'path it'], type: 'VARCHAR' },
+    { path: ['메시지 본문'], type: 'VARCHAR' },
+    { path: ['bytes'], type: 'BIGINT' },
+  ],
 };
 
-function plan(chart: ChartId, extra: { filters?: FieldFilter[]; search?: { text: string; regex: boolean } | null; zone?: string; range?: { from: string; to: string } | null } = {}) {
+function plan(chart: ChartId, extra: { filters?: FieldFilter[]; search?: Search | null; zone?: string; range?: { from: string; to: string } | null } = {}) {
   return planChart(
     {
       chart,
@@ -87,7 +96,7 @@ describe('SQL builders', () => {
         { field: 'user', value: '김민준' },
         { field: 'weekdayHour', weekday: 0, hour: 9 },
       ],
-      search: { text: 'timed out (30s)', regex: false },
+      search: { text: 'timed out (30s)', regex: false, column: null },
     });
     const params: Params = {};
     const where = whereSql(p, params).join(' AND ');
@@ -95,7 +104,8 @@ describe('SQL builders', () => {
     expect(where).toContain('(TRY_CAST("상태 코드" AS INTEGER) = $f0 OR TRY_CAST("상태 코드" AS INTEGER) = $f1)');
     expect(where).toContain('"lvl" = $f2');
     expect(where).toContain('"사용자" = $f3');
-    expect(where).toContain('regexp_matches("메시지 본문", $search)');
+    expect(where).toContain('coalesce(contains(lower("메시지 본문"), lower($s0)), false)');
+    expect(where).toContain(`coalesce(contains(lower(struct_extract("req", 'path it')), lower($s0)), false)`);
     expect(where).not.toContain('DROP');
     expect(where).not.toContain('김민준');
     expect(params).toMatchObject({
@@ -106,15 +116,32 @@ describe('SQL builders', () => {
       f2: "x'; DROP TABLE t; --",
       f3: '김민준',
       f4: 9,
-      search: '(?i)timed out \\(30s\\)',
+      s0: 'timed',
+      s2: '(30s)',
     });
   });
 
-  it('passes a regular expression through as RE2 reads it', () => {
+  it('passes a regular expression through as RE2 reads it, over every text column', () => {
     const params: Params = {};
-    whereSql(plan('events', { search: { text: 'time(d)? ?out', regex: true } }), params);
-    expect(params.search).toBe('time(d)? ?out');
-    expect(escapeRegex('a.b*c[1]{2}\\')).toBe('a\\.b\\*c\\[1\\]\\{2\\}\\\\');
+    const where = whereSql(plan('events', { search: { text: 'time(d)? ?out', regex: true, column: null } }), params).join(' AND ');
+    expect(params.s0).toBe('time(d)? ?out');
+    expect(where).toContain('coalesce(regexp_matches("lvl", $s0), false)');
+    expect(where).not.toContain('"bytes"');
+  });
+
+  it('joins the token index’s candidate rows and checks the search above the join', () => {
+    const indexed = planChart(
+      { chart: 'status', zone: 'UTC', range: null, filters: [], search: { text: 'timeout', regex: false, column: null }, widthPx: 800, options: { stackBy: 'auto', logScale: true } },
+      { ...oddSource, searchCandidates: { postings: 'logscope."search_postings_3"', tokenIds: [7, 9] } },
+    );
+    const params: Params = {};
+    const sql = filteredRowsSql(indexed, ['1 AS one'], params);
+    expect(sql).toContain(
+      'JOIN (SELECT DISTINCT "_ls_rid" FROM logscope."search_postings_3" WHERE "_ls_token" IN (7, 9)) AS "_ls_hits" ON "main"."주문 log""s".rowid = "_ls_hits"."_ls_rid"',
+    );
+    expect(sql).toContain('CASE WHEN "_ls_hits"."_ls_rid" IS NULL THEN false ELSE');
+    const none = filteredRowsSql({ ...indexed, source: { ...indexed.source, searchCandidates: { postings: 'p', tokenIds: [] } } }, ['1 AS one'], {});
+    expect(none).toContain('WHERE false');
   });
 
   it('converts durations to ms by their unit', () => {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ChartQueryInput, FieldFilter, MessageSearch, Roles, StackBy, TimeRange } from '@shared/charts/spec';
+import type { ChartQueryInput, FieldFilter, Search, Roles, StackBy, TimeRange } from '@shared/charts/spec';
 import type { DatasetSummary } from '@shared/api/contract';
 import { useApi } from '../../app/api';
 
@@ -13,7 +13,7 @@ export interface DashboardFilterState {
   period: Period;
   range: TimeRange | null;
   filters: FieldFilter[];
-  search: MessageSearch | null;
+  search: Search | null;
   stackBy: StackBy;
   logScale: boolean;
 }
@@ -60,7 +60,7 @@ export function useDashboardFilters(dataset: DatasetSummary, saved?: DashboardFi
     removeFilter: useCallback((filter: FieldFilter) => setState((s) => ({ ...s, filters: s.filters.filter((f) => !sameFilter(f, filter)) })), []),
     clearFilters: useCallback(() => setState((s) => ({ ...s, filters: [] })), []),
     // The same search again (a restored one, re-applied after typing stops) keeps the state as it is.
-    setSearch: useCallback((search: MessageSearch | null) => setState((s) => (JSON.stringify(s.search) === JSON.stringify(search) ? s : { ...s, search })), []),
+    setSearch: useCallback((search: Search | null) => setState((s) => (JSON.stringify(s.search) === JSON.stringify(search) ? s : { ...s, search })), []),
     setStackBy: useCallback((stackBy: StackBy) => setState((s) => ({ ...s, stackBy })), []),
     setLogScale: useCallback((logScale: boolean) => setState((s) => ({ ...s, logScale })), []),
   };
