@@ -14,6 +14,7 @@ import type { RpcServer } from './transport/rpc';
 import { createAppWindow } from './shell/window';
 import { bindIpc, forwardEvents } from './shell/ipc';
 import { keepRunningInTray } from './shell/tray';
+import { safeStorageEncryptor } from './shell/safeStorage';
 
 /**
  * The Electron entry: the thin shell around the same services `logscope serve` runs.
@@ -54,6 +55,7 @@ if (!app.requestSingleInstanceLock()) {
         ownerKind: 'app',
         seedDemo: true,
         log,
+        secretEncryptor: safeStorageEncryptor(),
         onWaiting: (holder) =>
           window.webContents.send(`${eventChannelPrefix}app.status`, { state: 'waiting_for_owner', message: String(holder.pid) }),
       });
