@@ -14,7 +14,7 @@ import {
   type SqlChartSpec,
   type XKind,
 } from './customSpec';
-import type { ColumnPath, FieldFilter, Search, RoleColumn } from './spec';
+import type { ColumnPath, FieldFilter, Search } from './spec';
 
 /**
  * SQL of the chart builder and of charts made from a console query. The builder's SQL is
@@ -46,7 +46,6 @@ export class BuilderProblem extends Error {
     this.name = 'BuilderProblem';
   }
 }
-
 
 /** What a builder chart is planned over: the dashboard's source (which has the dataset's columns). */
 export type BuilderSource = ChartSource;

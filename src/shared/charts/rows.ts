@@ -1,7 +1,7 @@
-import { qualified, quoteIdent, quoteLiteral, type SqlQuery } from '../sql/quote';
+import { quoteIdent, quoteLiteral, type SqlQuery } from '../sql/quote';
 import { columnLabel, samePath } from './columns';
-import { filteredRowsSql, MissingColumnError, searchWhereSql, type FilterPlan, type Params } from './sql';
-import type { ColumnPath, Search } from './spec';
+import { filteredRowsSql, MissingColumnError, planScope, searchWhereSql, type ChartSource, type FilterPlan, type Params } from './sql';
+import type { ColumnPath, RowsQuery, Search } from './spec';
 
 /**
  * The Rows grid over the dashboard's filter state: the same filtered rows the charts
@@ -15,13 +15,19 @@ export interface RowsSpec {
   sort: { column: ColumnPath; direction: 'asc' | 'desc' } | null;
 }
 
+/** The filter plan of a grid query: the same range, chips and search a chart of that state has. */
+export function planRows(query: Pick<RowsQuery, 'zone' | 'range' | 'filters' | 'search'>, source: ChartSource): FilterPlan {
+  const scope = planScope({ zone: query.zone, range: query.range, widthPx: 1000 }, source, false);
+  return { source, restrictRange: scope.restrictRange, fromMs: scope.fromMs, toMs: scope.toMs, segments: scope.segments, filters: query.filters, search: query.search };
+}
+
 function rowsSql(plan: FilterPlan, spec: RowsSpec, params: Params, select: string): string {
   const extra = spec.quick ? [searchWhereSql({ ...plan, search: spec.quick }, params, 'q')] : [];
   return filteredRowsSql(plan, [select], params, extra);
 }
 
 function orderSql(plan: FilterPlan, spec: RowsSpec): string {
-  const rowid = `${qualified('main', plan.source.table)}.rowid`;
+  const rowid = `${quoteIdent(plan.source.table)}.rowid`;
   if (!spec.sort) return `ORDER BY ${rowid}`;
   const sort = spec.sort;
   if (!plan.source.columns.some((c) => samePath(c.path, sort.column)) && !(sort.column.length === 1 && sort.column[0]!.startsWith('_ls_'))) {
@@ -29,7 +35,7 @@ function orderSql(plan: FilterPlan, spec: RowsSpec): string {
   }
   // Only top-level columns are shown as grid columns; a STRUCT field sorts by its value.
   const [first, ...rest] = sort.column;
-  let column = `${qualified('main', plan.source.table)}.${quoteIdent(first!)}`;
+  let column = `${quoteIdent(plan.source.table)}.${quoteIdent(first!)}`;
   for (const field of rest) column = `struct_extract(${column}, ${quoteLiteral(field)})`;
   return `ORDER BY ${column} ${sort.direction === 'desc' ? 'DESC' : 'ASC'} NULLS LAST, ${rowid}`;
 }
@@ -37,7 +43,7 @@ function orderSql(plan: FilterPlan, spec: RowsSpec): string {
 /** One page of the filtered rows, every column of the dataset. */
 export function buildRowsPageQuery(plan: FilterPlan, spec: RowsSpec, page: { offset: number; limit: number }): SqlQuery {
   const params: Params = {};
-  const rows = rowsSql(plan, spec, params, `${qualified('main', plan.source.table)}.*`);
+  const rows = rowsSql(plan, spec, params, `${quoteIdent(plan.source.table)}.*`);
   params.limit = page.limit;
   params.offset = page.offset;
   return { sql: `${rows} ${orderSql(plan, spec)} LIMIT $limit OFFSET $offset`, params };

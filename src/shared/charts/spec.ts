@@ -155,6 +155,49 @@ export const ChartQuery = z
 export type ChartQuery = z.infer<typeof ChartQuery>;
 export type ChartQueryInput = z.input<typeof ChartQuery>;
 
+/** The Rows grid: the rows behind the dashboard's filter state, with the grid's own quick search and sort. */
+export const RowsQuery = z
+  .object({
+    datasetId: DatasetId,
+    zone: z.string().min(1).max(64),
+    range: TimeRange.nullable().default(null),
+    filters: z.array(FieldFilter).max(50).default([]),
+    search: Search.nullable().default(null),
+    /** The grid's quick search, applied on top of the dashboard's. */
+    quick: Search.nullable().default(null),
+    sort: z.object({ column: ColumnPath, direction: z.enum(['asc', 'desc']) }).strict().nullable().default(null),
+    offset: z.number().int().min(0).default(0),
+    limit: z.number().int().min(1).max(1000).default(500),
+  })
+  .strict();
+export type RowsQuery = z.infer<typeof RowsQuery>;
+export type RowsQueryInput = z.input<typeof RowsQuery>;
+
+/** Rows an export writes at most (the file travels as JSON to the window). */
+export const ROWS_EXPORT_LIMIT = 200_000;
+
+/** The grid's rows as a file: CSV (neutralised for spreadsheets) or JSON lines (values exact). */
+export const RowsExportRequest = RowsQuery.omit({ offset: true, limit: true }).extend({ format: z.enum(['csv', 'jsonl']) }).strict();
+export type RowsExportRequest = z.infer<typeof RowsExportRequest>;
+
+export const RowsExport = z.object({
+  fileName: z.string(),
+  mimeType: z.string(),
+  base64: z.string(),
+  bytes: z.number().int(),
+  /** Rows written; `truncated` when the grid held more than `ROWS_EXPORT_LIMIT`. */
+  rows: z.number().int(),
+  truncated: z.boolean(),
+});
+export type RowsExport = z.infer<typeof RowsExport>;
+
+/** Whether a search can run on a dataset, before it reaches a chart: the columns it looks at, or why not. */
+export const SearchCheck = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), columns: z.array(ColumnPath) }).strict(),
+  z.object({ ok: z.literal(false), code: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) }).strict(),
+]);
+export type SearchCheck = z.infer<typeof SearchCheck>;
+
 /** What the events chart was stacked by, the error rate based on, and so on. */
 export const ChartBasis = z.enum(['none', 'status', 'level']);
 export type ChartBasis = z.infer<typeof ChartBasis>;

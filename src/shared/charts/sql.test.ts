@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { foldEndpoint } from './fold';
-import { columnSql, filteredRowsSql, offsetSql, planChart, whereSql, type ChartSource, type Params } from './sql';
+import { columnSql, offsetSql, planChart, whereSql, type ChartSource, type Params } from './sql';
 import { queryBuilders } from './queries';
 import { offsetSegments, MS_PER_HOUR } from './zone';
 import { chartIds, emptyRoles, type ChartId, type FieldFilter, type Search } from './spec';
@@ -127,21 +127,6 @@ describe('SQL builders', () => {
     expect(params.s0).toBe('time(d)? ?out');
     expect(where).toContain('coalesce(regexp_matches("lvl", $s0), false)');
     expect(where).not.toContain('"bytes"');
-  });
-
-  it('joins the token index’s candidate rows and checks the search above the join', () => {
-    const indexed = planChart(
-      { chart: 'status', zone: 'UTC', range: null, filters: [], search: { text: 'timeout', regex: false, column: null }, widthPx: 800, options: { stackBy: 'auto', logScale: true } },
-      { ...oddSource, searchCandidates: { postings: 'logscope."search_postings_3"', tokenIds: [7, 9] } },
-    );
-    const params: Params = {};
-    const sql = filteredRowsSql(indexed, ['1 AS one'], params);
-    expect(sql).toContain(
-      'JOIN (SELECT DISTINCT "_ls_rid" FROM logscope."search_postings_3" WHERE "_ls_token" IN (7, 9)) AS "_ls_hits" ON "main"."주문 log""s".rowid = "_ls_hits"."_ls_rid"',
-    );
-    expect(sql).toContain('CASE WHEN "_ls_hits"."_ls_rid" IS NULL THEN false ELSE');
-    const none = filteredRowsSql({ ...indexed, source: { ...indexed.source, searchCandidates: { postings: 'p', tokenIds: [] } } }, ['1 AS one'], {});
-    expect(none).toContain('WHERE false');
   });
 
   it('converts durations to ms by their unit', () => {

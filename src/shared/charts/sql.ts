@@ -6,7 +6,7 @@ import { bucketMode, bucketSizesMs, chooseBucketMs, type BucketMode } from './bu
 import { MS_PER_DAY, MS_PER_HOUR, offsetSegments, type OffsetSegment } from './zone';
 import type { ChartBasis, ChartId, ChartOptions, FieldFilter, RoleColumn, RoleName, Roles, Search } from './spec';
 import { columnLabel, isNumericType, isTextType, isTimestampType, samePath } from './columns';
-import { candidateRowColumn, candidateRowsSql, resolveSearch, searchConditionSql, type ResolvedSearch, type SearchCandidates } from '../search/sql';
+import { resolveSearch, searchConditionSql, type ResolvedSearch } from '../search/sql';
 
 /**
  * SQL pieces every dashboard chart is built from: column expressions for roles (STRUCT
@@ -105,8 +105,6 @@ export interface ChartSource {
   endpointIndex: string | null;
   /** The dataset's columns (STRUCT fields flattened): what search and column filters look at. */
   columns: readonly RoleColumn[];
-  /** Rows the token index says may match the search (set only with a search); absent: the search scans. */
-  searchCandidates?: SearchCandidates | null;
 }
 
 export interface ChartPlanRequest {
@@ -196,7 +194,7 @@ export type FilterPlan = Pick<ChartPlan, 'source' | 'restrictRange' | 'fromMs' |
 
 /** The WHERE conditions of the filter state, with their parameters. */
 export function whereSql(plan: FilterPlan, params: Params): string[] {
-  const { roles, types } = plan.source;
+  const { roles } = plan.source;
   const conditions: string[] = [];
   const time = roles.time ? columnSql(roles.time) : null;
   if (time && plan.restrictRange && plan.fromMs !== null && plan.toMs !== null) {
@@ -229,15 +227,9 @@ export function whereSql(plan: FilterPlan, params: Params): string[] {
   return conditions;
 }
 
-/**
- * The search's condition, its values bound as `$<prefix>0…`. With the token index's
- * candidate rows joined (`filteredRowsSql`), it is checked after the join: as a plain
- * condition DuckDB evaluates it in the scan, on every row, before the join narrows them
- * (1.2 s against 14 ms on 2 M rows); a CASE over both sides of the join stays above it.
- */
+/** The search's condition, its values bound as `$<prefix>0…`. */
 export function searchWhereSql(plan: Pick<FilterPlan, 'source' | 'search'>, params: Params, prefix: string): string {
-  const condition = searchConditionSql(resolvePlanSearch(plan), searchBinder(params, prefix));
-  return plan.source.searchCandidates ? `CASE WHEN ${candidatesAlias}.${quoteIdent(candidateRowColumn)} IS NULL THEN false ELSE ${condition} END` : condition;
+  return searchConditionSql(resolvePlanSearch(plan), searchBinder(params, prefix));
 }
 
 /** The plan's search against its dataset's columns (a `SearchError` when it cannot apply). */
@@ -393,16 +385,12 @@ export function bucketInputsSql(plan: Pick<ChartPlan, 'source' | 'bucketMode' | 
   return inputs;
 }
 
-const candidatesAlias = quoteIdent('_ls_hits');
-
 /** `SELECT <select> FROM main."t" WHERE …`: the filtered rows a chart aggregates. */
 export function filteredRowsSql(plan: FilterPlan, select: string[], params: Params, extra: string[] = []): string {
   const conditions = [...whereSql(plan, params), ...extra];
   const table = qualified('main', plan.source.table);
   const usesIndex = plan.source.endpointIndex && (plan.filters.some((f) => f.field === 'endpoint') || select.some((s) => s.includes(endpointIndexAlias)));
-  let from = usesIndex ? `${table} POSITIONAL JOIN ${plan.source.endpointIndex} AS ${quoteIdent(endpointIndexAlias)}` : table;
-  const candidates = plan.source.searchCandidates;
-  if (candidates) from += ` JOIN (${candidateRowsSql(candidates)}) AS ${candidatesAlias} ON ${table}.rowid = ${candidatesAlias}.${quoteIdent(candidateRowColumn)}`;
+  const from = usesIndex ? `${table} POSITIONAL JOIN ${plan.source.endpointIndex} AS ${quoteIdent(endpointIndexAlias)}` : table;
   return `SELECT ${select.join(', ')} FROM ${from}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}`;
 }
 

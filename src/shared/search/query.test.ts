@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSearchText, SearchError, textPieces } from './query';
+import { parseSearchText, SearchError } from './query';
 
 describe('the search language', () => {
   it('reads words, quoted phrases, field:value and exclusions', () => {
@@ -37,26 +37,5 @@ describe('the search language', () => {
       expect((error as SearchError).code).toBe('search_quote_unclosed');
       expect((error as SearchError).params).toEqual({ at: 4 });
     }
-  });
-});
-
-describe('pieces of a search text for the token index', () => {
-  it('tells whole tokens from the ends of tokens', () => {
-    expect(textPieces('/api/v1/orders')).toEqual([
-      { piece: 'api', match: 'exact' },
-      { piece: 'v1', match: 'exact' },
-      { piece: 'orders', match: 'prefix' },
-    ]);
-    expect(textPieces('58.121.32')).toEqual([
-      { piece: '58', match: 'suffix' },
-      { piece: '121', match: 'exact' },
-      { piece: '32', match: 'prefix' },
-    ]);
-    expect(textPieces('e565d32')).toEqual([{ piece: 'e565d32', match: 'infix' }]);
-    expect(textPieces('결제 실패')).toEqual([
-      { piece: '결제', match: 'suffix' },
-      { piece: '실패', match: 'prefix' },
-    ]);
-    expect(textPieces('--')).toEqual([]);
   });
 });

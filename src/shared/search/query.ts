@@ -111,30 +111,3 @@ export function parseSearchText(text: string): SearchTerm[] {
   }
   return terms;
 }
-
-/**
- * A token of the index is a run of letters, digits and `_`; anything else separates tokens.
- * In RE2 syntax, for DuckDB's `string_split_regex`, which the index is built with.
- */
-export const tokenSeparatorRe2 = '[^\\p{L}\\p{N}_]+';
-const tokenRun = /[\p{L}\p{N}_]+/gu;
-
-/**
- * How a token of a matching row relates to each token-run ("piece") of a lowered search
- * text: a piece with a separator on both sides in the text is a whole token of the row; one
- * with a separator only after it ends a token (`suffix`), only before it starts one
- * (`prefix`), and a piece with none is inside a token (`infix`). So every row containing
- * the text has, for each piece, a token that relates to it so — which is what makes the
- * token index sound for substring search.
- */
-export type PieceMatch = 'exact' | 'prefix' | 'suffix' | 'infix';
-
-export function textPieces(lowered: string): { piece: string; match: PieceMatch }[] {
-  const runs: { piece: string; start: number; end: number }[] = [];
-  for (const m of lowered.matchAll(tokenRun)) runs.push({ piece: m[0], start: m.index, end: m.index + m[0].length });
-  return runs.map(({ piece, start, end }) => {
-    const left = start > 0;
-    const right = end < lowered.length;
-    return { piece, match: left && right ? 'exact' : left ? 'prefix' : right ? 'suffix' : 'infix' };
-  });
-}

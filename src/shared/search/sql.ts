@@ -1,5 +1,4 @@
-import { columnSql, integerLiteral } from '../sql/expr';
-import { quoteIdent } from '../sql/quote';
+import { columnSql } from '../sql/expr';
 import { columnLabel, isNumericType, isTextType, isTimestampType, samePath } from '../charts/columns';
 import { roleColumn, roleNames, type ColumnPath, type RoleColumn, type RoleName, type Roles, type Search } from '../charts/spec';
 import { parseSearchText, SearchError, type Comparison } from './query';
@@ -8,8 +7,7 @@ import { parseSearchText, SearchError, type Comparison } from './query';
  * A search as SQL over one dataset: the terms of the search box resolved against its
  * columns (`resolveSearch`), then one WHERE condition (`searchConditionSql`). Values are
  * bound; identifiers go through `quoteIdent` (`columnSql`). Text is compared with both
- * sides lowered by DuckDB (`contains(lower(col), lower($t))`), the same lowering the token
- * index is built with, so a search finds the same rows with and without the index.
+ * sides lowered by DuckDB (`contains(lower(col), lower($t))`).
  */
 
 /** A term that compares text: the columns it looks in (any of them may contain it). */
@@ -99,28 +97,6 @@ export function resolveSearch(search: Search, columns: readonly RoleColumn[], ro
     terms.push({ kind: 'text', text: value, exclude: term.exclude, columns: [column] });
   }
   return { kind: 'terms', terms };
-}
-
-/** The postings table's columns: a token's id and the row id (`rowid`) of a row holding it. */
-export const candidateTokenColumn = '_ls_token';
-export const candidateRowColumn = '_ls_rid';
-
-/**
- * What the token index says about a search: the ids of the tokens one of which every row
- * matching it holds (empty: no row can match). The rows are found in the postings table
- * (`_ls_token`, `_ls_rid`) and joined to the dataset by row id; the search is still checked on
- * them, so the index narrows and never decides.
- */
-export interface SearchCandidates {
-  postings: string;
-  tokenIds: readonly number[];
-}
-
-/** The candidate rows as a table to join: `_ls_rid`, each once. */
-export function candidateRowsSql(candidates: SearchCandidates): string {
-  const rid = quoteIdent(candidateRowColumn);
-  if (candidates.tokenIds.length === 0) return `SELECT NULL::BIGINT AS ${rid} WHERE false`;
-  return `SELECT DISTINCT ${rid} FROM ${candidates.postings} WHERE ${quoteIdent(candidateTokenColumn)} IN (${candidates.tokenIds.map(integerLiteral).join(', ')})`;
 }
 
 export type Bind = (value: string | number) => string;

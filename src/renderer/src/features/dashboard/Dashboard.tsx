@@ -78,7 +78,7 @@ function SavedDashboardView({ dataset, zone, saved, onReset }: { dataset: Datase
   useDashboardRefresh();
 
   const { setSearch } = filters;
-  useEffect(() => setSearch(debouncedSearch ? { text: debouncedSearch, regex } : null), [debouncedSearch, regex, setSearch]);
+  useEffect(() => setSearch(debouncedSearch ? { text: debouncedSearch, regex, column: null } : null), [debouncedSearch, regex, setSearch]);
 
   if (roles.error) return <Alert color="red">{errorText(roles.error)}</Alert>;
   if (!roles.data) {
