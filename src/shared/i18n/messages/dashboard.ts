@@ -18,9 +18,8 @@ export const dashboardMessages = bilingual(
       },
       search: {
         label: 'Search messages',
-        placeholder: 'Search messages…',
+        placeholder: 'Search: words, "a phrase", status:503, -exclude',
         regex: 'Regular expression',
-        noMessage: 'This dataset has no message column to search.',
         clear: 'Clear search',
       },
       filters: {
@@ -195,9 +194,8 @@ export const dashboardMessages = bilingual(
       },
       search: {
         label: '메시지 검색',
-        placeholder: '메시지 검색…',
+        placeholder: '검색: 단어, "구절", status:503, -제외',
         regex: '정규식',
-        noMessage: '이 데이터셋에는 검색할 메시지 열이 없습니다.',
         clear: '검색 지우기',
       },
       filters: {

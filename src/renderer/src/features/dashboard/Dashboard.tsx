@@ -30,7 +30,10 @@ import { CustomChartCard } from './CustomChartCard';
 import { ChartBuilder } from './ChartBuilder';
 import { ArrangePanel } from './ArrangePanel';
 import { RolesPanel } from './RolesPanel';
-import { useDashboardFilters, useDashboardRefresh, useDebounced, useRoles, type Period } from './useDashboard';
+import { dashboardKey, useDashboardFilters, useDashboardRefresh, useDebounced, useRoles, type Period } from './useDashboard';
+import { useQuery } from '@tanstack/react-query';
+import { AppError, type ErrorCode } from '@shared/api/errors';
+import { useApi } from '../../app/api';
 import { newChartId, useLayoutAutosave, useSavedDashboard } from './useLayout';
 import { ReportButton } from '../report/ReportButton';
 
@@ -60,6 +63,7 @@ export function Dashboard({ dataset, zone }: { dataset: DatasetSummary; zone: st
 function SavedDashboardView({ dataset, zone, saved, onReset }: { dataset: DatasetSummary; zone: string; saved: SavedDashboard; onReset: () => void }) {
   const { t, i18n } = useTranslation();
   const errorText = useErrorText();
+  const api = useApi();
   const scheme = useComputedColorScheme('light');
   const roles = useRoles(dataset.id);
   const datasets = useDatasets();
@@ -78,7 +82,17 @@ function SavedDashboardView({ dataset, zone, saved, onReset }: { dataset: Datase
   useDashboardRefresh();
 
   const { setSearch } = filters;
-  useEffect(() => setSearch(debouncedSearch ? { text: debouncedSearch, regex, column: null } : null), [debouncedSearch, regex, setSearch]);
+  // A search is checked (terms, columns, the regex compiled by DuckDB) before the charts get it: a bad one is worded under the box.
+  const check = useQuery({
+    queryKey: [...dashboardKey, 'checkSearch', dataset.id, debouncedSearch, regex],
+    queryFn: ({ signal }) => api.call('dashboard.checkSearch', { datasetId: dataset.id, search: { text: debouncedSearch, regex, column: null } }, { signal }),
+    enabled: debouncedSearch !== '',
+  });
+  useEffect(() => {
+    if (!debouncedSearch) setSearch(null);
+    else if (check.data?.ok) setSearch({ text: debouncedSearch, regex, column: null });
+  }, [debouncedSearch, regex, check.data, setSearch]);
+  const searchProblem = debouncedSearch && check.data && !check.data.ok ? errorText(new AppError(check.data.code as ErrorCode, check.data.params)) : null;
 
   if (roles.error) return <Alert color="red">{errorText(roles.error)}</Alert>;
   if (!roles.data) {
@@ -99,7 +113,6 @@ function SavedDashboardView({ dataset, zone, saved, onReset }: { dataset: Datase
     setItems(at < 0 ? [...items, { kind: 'custom', chart, wide: false, height: 'normal' }] : items.map((item, i) => (i === at && item.kind === 'custom' ? { ...item, chart } : item)));
     setBuilder(null);
   };
-  const hasMessage = roles.data.roles.message !== null;
   const hasTime = roles.data.roles.time !== null;
 
   const card = (chart: ChartId, height: number) => (
@@ -169,15 +182,15 @@ function SavedDashboardView({ dataset, zone, saved, onReset }: { dataset: Datase
           size="xs"
           w={320}
           label={t('dashboard.search.label')}
-          placeholder={hasMessage ? t('dashboard.search.placeholder') : t('dashboard.search.noMessage')}
-          disabled={!hasMessage}
+          placeholder={t('dashboard.search.placeholder')}
+          error={searchProblem}
           value={searchText}
           onChange={(event) => setSearchText(event.currentTarget.value)}
           leftSection={<IconSearch size={14} />}
           rightSection={searchText ? <CloseButton size="xs" aria-label={t('dashboard.search.clear')} onClick={() => setSearchText('')} /> : null}
           data-testid="dashboard-search"
         />
-        <Switch size="xs" label={t('dashboard.search.regex')} checked={regex} disabled={!hasMessage} onChange={(e) => setRegex(e.currentTarget.checked)} mb={6} />
+        <Switch size="xs" label={t('dashboard.search.regex')} checked={regex} onChange={(e) => setRegex(e.currentTarget.checked)} mb={6} />
         <ReportButton dataset={dataset} zone={zone} view={{ range: state.range, filters: state.filters, search: state.search }} />
       </Group>
 
