@@ -92,6 +92,7 @@ describe('the dashboard in browser mode', () => {
     await page.getByRole('switch', { name: 'Regular expression' }).check();
     await page.getByTestId('dashboard-search').fill('time(d out');
     await page.getByText('The search is not a valid regular expression').waitFor();
+    await screenshot(page, 'dashboard-en-regex-invalid');
     await expect(scopeOf(page, 'status')).resolves.toMatch(/status 200 · [\d,]+ rows$/);
     await page.getByRole('switch', { name: 'Regular expression' }).uncheck();
 

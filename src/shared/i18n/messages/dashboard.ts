@@ -17,7 +17,7 @@ export const dashboardMessages = bilingual(
         hint: 'Drag across a time chart to zoom in; click a bar, slice or cell to filter by it.',
       },
       search: {
-        label: 'Search messages',
+        label: 'Search',
         placeholder: 'Search: words, "a phrase", status:503, -exclude',
         regex: 'Regular expression',
         clear: 'Clear search',
@@ -193,7 +193,7 @@ export const dashboardMessages = bilingual(
         hint: '시간 차트 위를 끌어 구간을 확대하고, 막대·조각·칸을 눌러 그 값으로 거르세요.',
       },
       search: {
-        label: '메시지 검색',
+        label: '검색',
         placeholder: '검색: 단어, "구절", status:503, -제외',
         regex: '정규식',
         clear: '검색 지우기',
