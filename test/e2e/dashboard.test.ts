@@ -79,10 +79,13 @@ describe('the dashboard in browser mode', () => {
     expect(brushedRows).toBeGreaterThan(1000);
     expect(brushedRows).toBeLessThan(30_000);
 
-    // Click the tallest status bar (200, green): a chip, and every chart filtered by it.
+    // Click the tallest status bar (200, green): a chip, its rows, and every chart filtered by it.
     await page.getByTestId('echart-status').scrollIntoViewIfNeeded();
     const bar = await tallestBar(page, 'status', '#40c057');
     await page.mouse.click(bar.x, bar.y);
+    await page.getByRole('tab', { name: 'Rows', selected: true }).waitFor();
+    await page.getByTestId('filter-chip').filter({ hasText: 'status 200' }).waitFor();
+    await page.getByRole('tab', { name: 'Dashboard' }).click();
     await page.getByTestId('filter-chip').filter({ hasText: 'status 200' }).waitFor();
     await chartsSettled(page);
     await expect(scopeOf(page, 'latency')).resolves.toContain('status 200');

@@ -1,7 +1,6 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import {
   Alert,
-  Badge,
   Box,
   Button,
   CloseButton,
@@ -13,13 +12,11 @@ import {
   Switch,
   Text,
   TextInput,
-  Tooltip,
   useComputedColorScheme,
 } from '@mantine/core';
-import { IconCheck, IconLayoutGrid, IconPlus, IconSearch, IconZoomReset } from '@tabler/icons-react';
+import { IconCheck, IconLayoutGrid, IconPlus, IconSearch } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { DatasetSummary } from '@shared/api/contract';
-import { filterLabel, rangeLabel, type Translate } from '@shared/charts/describe';
 import type { ChartId } from '@shared/charts/spec';
 import type { CustomChart } from '@shared/charts/customSpec';
 import { chartHeightPx, itemKey, resolveLayout, type DashboardLayout, type LayoutItem, type SavedDashboard } from '@shared/charts/layout';
@@ -30,69 +27,51 @@ import { CustomChartCard } from './CustomChartCard';
 import { ChartBuilder } from './ChartBuilder';
 import { ArrangePanel } from './ArrangePanel';
 import { RolesPanel } from './RolesPanel';
-import { dashboardKey, useDashboardFilters, useDashboardRefresh, useDebounced, useRoles, type Period } from './useDashboard';
-import { useQuery } from '@tanstack/react-query';
-import { AppError, type ErrorCode } from '@shared/api/errors';
-import { useApi } from '../../app/api';
-import { newChartId, useLayoutAutosave, useSavedDashboard } from './useLayout';
+import { useCheckedSearch, useDashboardRefresh, useDebounced, useRoles, type DashboardFilters, type Period } from './useDashboard';
+import { FilterBar } from './FilterBar';
+import { newChartId, useLayoutAutosave } from './useLayout';
 import { ReportButton } from '../report/ReportButton';
 
 /**
  * The service dashboard of one dataset, as saved (issue 8): the standard charts its column
  * roles allow and the user's own charts, in the saved order and sizes, under one filter
- * state (time range, filter chips, message search) that every chart follows.
+ * state (time range, filter chips, search) that every chart, and the Rows grid, follows.
+ * A click on a bar, slice or point adds its chip and opens the rows behind it.
  */
-export function Dashboard({ dataset, zone }: { dataset: DatasetSummary; zone: string }) {
+export function Dashboard({
+  dataset,
+  zone,
+  saved,
+  filters,
+  onReset,
+  onShowRows,
+}: {
+  dataset: DatasetSummary;
+  zone: string;
+  saved: SavedDashboard;
+  filters: DashboardFilters;
+  onReset: () => void;
+  onShowRows: () => void;
+}) {
   const { t } = useTranslation();
   const errorText = useErrorText();
-  const saved = useSavedDashboard(dataset.id);
-  // Bumped by a reset: the dashboard starts again from what was saved.
-  const [generation, setGeneration] = useState(0);
-  if (saved.error) return <Alert color="red">{errorText(saved.error)}</Alert>;
-  if (!saved.data) {
-    return (
-      <Group p="md">
-        <Loader size="sm" />
-        <Text size="sm">{t('dashboard.loading')}</Text>
-      </Group>
-    );
-  }
-  return <SavedDashboardView key={generation} dataset={dataset} zone={zone} saved={saved.data} onReset={() => setGeneration((g) => g + 1)} />;
-}
-
-function SavedDashboardView({ dataset, zone, saved, onReset }: { dataset: DatasetSummary; zone: string; saved: SavedDashboard; onReset: () => void }) {
-  const { t, i18n } = useTranslation();
-  const errorText = useErrorText();
-  const api = useApi();
   const scheme = useComputedColorScheme('light');
   const roles = useRoles(dataset.id);
   const datasets = useDatasets();
-  const filters = useDashboardFilters(dataset, saved.layout.filter);
   const { state } = filters;
-  const [searchText, setSearchText] = useState(saved.layout.filter.search?.text ?? '');
-  const [regex, setRegex] = useState(saved.layout.filter.search?.regex ?? false);
+  const [searchText, setSearchText] = useState(state.search?.text ?? '');
+  const [regex, setRegex] = useState(state.search?.regex ?? false);
   const [items, setItems] = useState<LayoutItem[]>(saved.layout.items);
   const [builder, setBuilder] = useState<{ chart: CustomChart | null } | null>(null);
   const [arranging, setArranging] = useState(false);
   const layout = useMemo<DashboardLayout>(() => ({ version: 1, items, filter: state }), [items, state]);
   const autosave = useLayoutAutosave(dataset.id, layout);
   const debouncedSearch = useDebounced(searchText.trim(), 400);
-  const language = i18n.language === 'ko' ? 'ko' : 'en';
-  const tr: Translate = (key, params) => t(key, params as never) as unknown as string;
   useDashboardRefresh();
 
-  const { setSearch } = filters;
   // A search is checked (terms, columns, the regex compiled by DuckDB) before the charts get it: a bad one is worded under the box.
-  const check = useQuery({
-    queryKey: [...dashboardKey, 'checkSearch', dataset.id, debouncedSearch, regex],
-    queryFn: ({ signal }) => api.call('dashboard.checkSearch', { datasetId: dataset.id, search: { text: debouncedSearch, regex, column: null } }, { signal }),
-    enabled: debouncedSearch !== '',
-  });
-  useEffect(() => {
-    if (!debouncedSearch) setSearch(null);
-    else if (check.data?.ok) setSearch({ text: debouncedSearch, regex, column: null });
-  }, [debouncedSearch, regex, check.data, setSearch]);
-  const searchProblem = debouncedSearch && check.data && !check.data.ok ? errorText(new AppError(check.data.code as ErrorCode, check.data.params)) : null;
+  const searchProblem = useCheckedSearch(dataset.id, debouncedSearch, regex, filters.setSearch);
+  const searchError = searchProblem ? errorText(searchProblem) : null;
 
   if (roles.error) return <Alert color="red">{errorText(roles.error)}</Alert>;
   if (!roles.data) {
@@ -125,7 +104,10 @@ function SavedDashboardView({ dataset, zone, saved, onReset }: { dataset: Datase
       state={state}
       scheme={scheme}
       height={height}
-      onFilter={filters.addFilter}
+      onFilter={(filter) => {
+        filters.addFilter(filter);
+        onShowRows();
+      }}
       onRange={filters.setRange}
       onStackBy={filters.setStackBy}
       onLogScale={filters.setLogScale}
@@ -183,7 +165,7 @@ function SavedDashboardView({ dataset, zone, saved, onReset }: { dataset: Datase
           w={320}
           label={t('dashboard.search.label')}
           placeholder={t('dashboard.search.placeholder')}
-          error={searchProblem}
+          error={searchError}
           value={searchText}
           onChange={(event) => setSearchText(event.currentTarget.value)}
           leftSection={<IconSearch size={14} />}
@@ -194,44 +176,13 @@ function SavedDashboardView({ dataset, zone, saved, onReset }: { dataset: Datase
         <ReportButton dataset={dataset} zone={zone} view={{ range: state.range, filters: state.filters, search: state.search }} />
       </Group>
 
-      <Group gap={6} wrap="wrap" mih={26}>
-        <Text size="xs" c="dimmed" data-testid="dashboard-range">
-          {hasTime ? rangeLabel(tr, state.range ?? rangeOf(dataset), zone) : t('dashboard.scope.noTime')}
-        </Text>
-        {state.range && (
-          <Tooltip label={t('dashboard.period.reset')}>
-            <Button size="compact-xs" variant="subtle" leftSection={<IconZoomReset size={14} />} onClick={() => filters.setPeriod('all')}>
-              {t('dashboard.period.all')}
-            </Button>
-          </Tooltip>
-        )}
-        {state.filters.map((filter) => {
-          const label = filterLabel(tr, filter, language);
-          return (
-            <Badge
-              key={JSON.stringify(filter)}
-              variant="light"
-              tt="none"
-              size="lg"
-              radius="sm"
-              data-testid="filter-chip"
-              rightSection={<CloseButton size="xs" variant="transparent" aria-label={t('dashboard.filters.remove', { label })} onClick={() => filters.removeFilter(filter)} />}
-            >
-              {label}
-            </Badge>
-          );
-        })}
-        {state.filters.length > 1 && (
-          <Button size="compact-xs" variant="subtle" onClick={filters.clearFilters}>
-            {t('dashboard.filters.clear')}
-          </Button>
-        )}
+      <FilterBar dataset={dataset} zone={zone} hasTime={hasTime} filters={filters}>
         {shown.length > 0 && (
           <Text size="xs" c="dimmed">
             {t('dashboard.period.hint')}
           </Text>
         )}
-      </Group>
+      </FilterBar>
 
       {shown.length === 0 ? (
         <Alert color="gray">{t('dashboard.noCharts')}</Alert>
@@ -279,10 +230,4 @@ function SavedDashboardView({ dataset, zone, saved, onReset }: { dataset: Datase
       )}
     </Stack>
   );
-}
-
-/** The dataset's whole range, half-open like every other. */
-function rangeOf(dataset: DatasetSummary): { from: string; to: string } | null {
-  if (!dataset.timeMin || !dataset.timeMax) return null;
-  return { from: dataset.timeMin, to: new Date(Date.parse(dataset.timeMax) + 1).toISOString() };
 }

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ChartQueryInput, FieldFilter, Search, Roles, StackBy, TimeRange } from '@shared/charts/spec';
 import type { DatasetSummary } from '@shared/api/contract';
+import { AppError, type ErrorCode } from '@shared/api/errors';
 import { useApi } from '../../app/api';
 
 export const dashboardKey = ['dashboard'] as const;
@@ -111,6 +112,26 @@ export function useDashboardRefresh() {
   useEffect(() => api.on('patterns.progress', (p) => p.state === 'done' && void client.invalidateQueries({ queryKey: dashboardKey })), [api, client]);
 }
 
+/**
+ * A search box's text as a search to apply: checked by the owner first (terms, columns, a
+ * regex compiled by DuckDB), so a bad one is a `problem` worded under the box and never a
+ * failed chart or grid. `search` is null while the box is empty; it keeps the last good
+ * search while a new text is checked or wrong.
+ */
+export function useCheckedSearch(datasetId: number, text: string, regex: boolean, onSearch: (search: Search | null) => void) {
+  const api = useApi();
+  const check = useQuery({
+    queryKey: [...dashboardKey, 'checkSearch', datasetId, text, regex],
+    queryFn: ({ signal }) => api.call('dashboard.checkSearch', { datasetId, search: { text, regex, column: null } }, { signal }),
+    enabled: text !== '',
+  });
+  useEffect(() => {
+    if (!text) onSearch(null);
+    else if (check.data?.ok) onSearch({ text, regex, column: null });
+  }, [text, regex, check.data, onSearch]);
+  return text && check.data && !check.data.ok ? new AppError(check.data.code as ErrorCode, check.data.params) : null;
+}
+
 /** The search box applies its text after a pause in typing. */
 export function useDebounced<T>(value: T, delayMs: number): T {
   const [debounced, setDebounced] = useState(value);
@@ -125,3 +146,5 @@ export function useDebounced<T>(value: T, delayMs: number): T {
 export function useRoundedWidth(width: number): number {
   return useMemo(() => Math.min(4000, Math.max(200, Math.round(width / 200) * 200 || 1000)), [width]);
 }
+
+export type DashboardFilters = ReturnType<typeof useDashboardFilters>;
