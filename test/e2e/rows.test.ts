@@ -181,6 +181,69 @@ describe('the Rows grid under the dashboard’s filter state', () => {
     expect(errors).toEqual([]);
   });
 
+  it('keeps the view in the URL: Back, Forward, a reload and a bookmark bring it back', async () => {
+    const { page, errors } = await openApp(browser, app.server.url);
+    await page.getByTestId('dashboard').waitFor();
+    await chartsSettled(page, 8);
+    const whole = (await page.getByTestId('dashboard-range').textContent()) ?? '';
+    const events = await page.getByTestId('echart-events').boundingBox();
+    if (!events) throw new Error('events chart not laid out');
+    await page.mouse.move(events.x + events.width * 0.5, events.y + events.height * 0.6);
+    await page.mouse.down();
+    await page.mouse.move(events.x + events.width * 0.7, events.y + events.height * 0.6, { steps: 8 });
+    await page.mouse.up();
+    await page.getByTestId('dashboard-range').filter({ hasNotText: whole }).waitFor();
+    const brushed = (await page.getByTestId('dashboard-range').textContent()) ?? '';
+    await chartsSettled(page, 8);
+    await page.getByTestId('echart-status').scrollIntoViewIfNeeded();
+    const bar = await page.getByTestId('echart-status').evaluate((box) => {
+      const bars = [...box.querySelectorAll('path')].filter((p) => p.getAttribute('fill')?.toLowerCase() === '#40c057');
+      const r = bars.map((p) => p.getBoundingClientRect()).sort((a, b) => b.height - a.height)[0];
+      if (!r) throw new Error('no green bar');
+      return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+    });
+    await page.mouse.click(bar.x, bar.y);
+    await page.getByRole('tab', { name: 'Rows', selected: true }).waitFor();
+    const chosen = await gridTotal(page);
+    const bookmark = page.url();
+    expect(bookmark).toMatch(/#\/datasets\/\d+\?tab=rows&view=/);
+
+    // Back: the dashboard, zoomed, without the chip; Back again: the whole range.
+    await page.goBack();
+    await page.getByRole('tab', { name: 'Dashboard', selected: true }).waitFor();
+    await page.getByTestId('dashboard-range').filter({ hasText: brushed }).waitFor();
+    await expect(page.getByTestId('filter-chip').count()).resolves.toBe(0);
+    await page.goBack();
+    await page.getByTestId('dashboard-range').filter({ hasText: whole }).waitFor();
+    await page.goForward();
+    await page.goForward();
+    await page.getByRole('tab', { name: 'Rows', selected: true }).waitFor();
+    await page.getByTestId('filter-chip').filter({ hasText: 'status 200' }).waitFor();
+    await expect(gridTotal(page)).resolves.toBe(chosen);
+
+    // A reload opens the same view.
+    await page.reload();
+    await page.getByRole('tab', { name: 'Rows', selected: true }).waitFor();
+    await page.getByTestId('filter-chip').filter({ hasText: 'status 200' }).waitFor();
+    await expect(page.getByTestId('dashboard-range').textContent()).resolves.toBe(brushed);
+    await expect(gridTotal(page)).resolves.toBe(chosen);
+
+    // The saved dashboard goes back to everything; the bookmark, opened in a new tab of this browser (its session cookie holds the token), still names its view.
+    await page.getByRole('button', { name: 'Remove filter status 200' }).click();
+    await page.getByRole('tab', { name: 'Dashboard' }).click();
+    await page.getByRole('button', { name: 'All', exact: true }).click();
+    await page.getByTestId('dashboard-range').filter({ hasText: whole }).waitFor();
+    await page.locator('[data-testid="layout-status"][data-state="saved"]').waitFor();
+    const fresh = { page: await page.context().newPage(), errors: [] as string[] };
+    fresh.page.on('pageerror', (error) => fresh.errors.push(error.message));
+    await fresh.page.goto(bookmark);
+    await fresh.page.getByRole('tab', { name: 'Rows', selected: true }).waitFor();
+    await fresh.page.getByTestId('filter-chip').filter({ hasText: 'status 200' }).waitFor();
+    await expect(fresh.page.getByTestId('dashboard-range').textContent()).resolves.toBe(brushed);
+    await expect(gridTotal(fresh.page)).resolves.toBe(chosen);
+    expect([...errors, ...fresh.errors]).toEqual([]);
+  });
+
   it('speaks Korean and draws dark', async () => {
     const { page, errors } = await openApp(browser, `${app.server.url}#/datasets/${accessId}`, { locale: 'ko-KR', colorScheme: 'dark' });
     await page.getByTestId('dashboard').waitFor();

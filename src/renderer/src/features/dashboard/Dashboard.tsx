@@ -19,7 +19,7 @@ import { useTranslation } from 'react-i18next';
 import type { DatasetSummary } from '@shared/api/contract';
 import type { ChartId } from '@shared/charts/spec';
 import type { CustomChart } from '@shared/charts/customSpec';
-import { chartHeightPx, itemKey, resolveLayout, type DashboardLayout, type LayoutItem, type SavedDashboard } from '@shared/charts/layout';
+import { chartHeightPx, itemKey, resolveLayout, type DashboardLayout, type LayoutItem } from '@shared/charts/layout';
 import { useErrorText } from '../../ui/useErrorText';
 import { useDatasets } from '../datasets/useDatasets';
 import { ChartCard } from './ChartCard';
@@ -29,7 +29,7 @@ import { ArrangePanel } from './ArrangePanel';
 import { RolesPanel } from './RolesPanel';
 import { useCheckedSearch, useDashboardRefresh, useDebounced, useRoles, type DashboardFilters, type Period } from './useDashboard';
 import { FilterBar } from './FilterBar';
-import { newChartId, useLayoutAutosave } from './useLayout';
+import { newChartId, type SaveState } from './useLayout';
 import { ReportButton } from '../report/ReportButton';
 
 /**
@@ -41,14 +41,19 @@ import { ReportButton } from '../report/ReportButton';
 export function Dashboard({
   dataset,
   zone,
-  saved,
+  items,
+  setItems,
+  autosave,
   filters,
   onReset,
   onShowRows,
 }: {
   dataset: DatasetSummary;
   zone: string;
-  saved: SavedDashboard;
+  /** The saved order and sizes, kept (and saved with the filter state) by the dataset view. */
+  items: LayoutItem[];
+  setItems: (items: LayoutItem[]) => void;
+  autosave: { state: SaveState; error: unknown };
   filters: DashboardFilters;
   onReset: () => void;
   onShowRows: () => void;
@@ -61,11 +66,9 @@ export function Dashboard({
   const { state } = filters;
   const [searchText, setSearchText] = useState(state.search?.text ?? '');
   const [regex, setRegex] = useState(state.search?.regex ?? false);
-  const [items, setItems] = useState<LayoutItem[]>(saved.layout.items);
   const [builder, setBuilder] = useState<{ chart: CustomChart | null } | null>(null);
   const [arranging, setArranging] = useState(false);
   const layout = useMemo<DashboardLayout>(() => ({ version: 1, items, filter: state }), [items, state]);
-  const autosave = useLayoutAutosave(dataset.id, layout);
   const debouncedSearch = useDebounced(searchText.trim(), 400);
   useDashboardRefresh();
 

@@ -52,6 +52,8 @@ export function useDashboardFilters(dataset: DatasetSummary, saved?: DashboardFi
   return {
     state,
     setPeriod,
+    /** A whole filter state at once (the one Back or a bookmark brings). */
+    replace: useCallback((next: DashboardFilterState) => setState(restoredFilters(dataset, next)), [dataset]),
     setRange: useCallback((fromMs: number, toMs: number) => {
       setState((s) => ({ ...s, period: 'selected', range: { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString() } }));
     }, []),

@@ -1,17 +1,19 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { ActionIcon, Alert, Badge, Group, Loader, Menu, Stack, Table, Tabs, Text, Title, Box } from '@mantine/core';
 import { IconDots, IconPencil, IconTrash } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { DatasetSummary } from '@shared/api/contract';
 import { formatInstant } from '../../app/time';
-import type { SavedDashboard } from '@shared/charts/layout';
+import type { LayoutItem, SavedDashboard } from '@shared/charts/layout';
 import { useErrorText } from '../../ui/useErrorText';
+import { DatasetTab } from '@shared/charts/viewUrl';
 import { FilteredRows } from './FilteredRows';
+import { useViewUrl, viewFromUrl } from './useViewUrl';
 import { RenameDatasetDialog, DeleteDatasetDialog } from './DatasetDialogs';
 import { RejectsPanel, SourcesPanel } from '../imports/SourcesPanel';
 import { PatternsTab } from '../patterns/PatternsTab';
 import { Dashboard } from '../dashboard/Dashboard';
-import { useSavedDashboard } from '../dashboard/useLayout';
+import { useLayoutAutosave, useSavedDashboard } from '../dashboard/useLayout';
 import { useDashboardFilters, useRoles } from '../dashboard/useDashboard';
 
 export function DatasetView({ dataset, zone }: { dataset: DatasetSummary; zone: string }) {
@@ -84,12 +86,23 @@ export function DatasetView({ dataset, zone }: { dataset: DatasetSummary; zone: 
  */
 function DatasetTabs({ dataset, zone, saved, onReset }: { dataset: DatasetSummary; zone: string; saved: SavedDashboard; onReset: () => void }) {
   const { t } = useTranslation();
-  const [tab, setTab] = useState('dashboard');
-  const filters = useDashboardFilters(dataset, saved.layout.filter);
+  const [opened] = useState(() => viewFromUrl(dataset.id));
+  const [tab, setTab] = useState<DatasetTab>(opened?.tab ?? 'dashboard');
+  const filters = useDashboardFilters(dataset, opened?.filter ?? saved.layout.filter);
+  // Bumped when Back or Forward brings another view: the tabs start again from it (the search box's text too).
+  const [restored, setRestored] = useState(0);
+  useViewUrl(dataset.id, tab, filters.state, (view) => {
+    setTab(view.tab);
+    if (view.filter) filters.replace(view.filter);
+    setRestored((n) => n + 1);
+  });
+  const [items, setItems] = useState<LayoutItem[]>(saved.layout.items);
+  // The layout is saved with the filter state, whichever tab changed it.
+  const autosave = useLayoutAutosave(dataset.id, useMemo(() => ({ version: 1, items, filter: filters.state }), [items, filters.state]));
   const roles = useRoles(dataset.id);
   const hasTime = roles.data ? roles.data.roles.time !== null : dataset.timeColumn !== null;
   return (
-    <Tabs value={tab} onChange={(next) => setTab(next ?? 'dashboard')} keepMounted={false} style={{ flex: 1, display: 'flex', flexDirection: 'column', minHeight: 0 }}>
+    <Tabs value={tab} onChange={(next) => setTab(DatasetTab.catch('dashboard').parse(next))} keepMounted={false} style={{ flex: 1, display: 'flex', flexDirection: 'column', minHeight: 0 }}>
       <Tabs.List>
         <Tabs.Tab value="dashboard">{t('dashboard.tab')}</Tabs.Tab>
         <Tabs.Tab value="rows">{t('table.tabRows')}</Tabs.Tab>
@@ -99,10 +112,10 @@ function DatasetTabs({ dataset, zone, saved, onReset }: { dataset: DatasetSummar
         <Tabs.Tab value="rejects">{t('imports.rejectsTab')}</Tabs.Tab>
       </Tabs.List>
       <Tabs.Panel value="dashboard" pt="sm" style={{ flex: 1, minHeight: 0, overflow: 'auto' }}>
-        <Dashboard dataset={dataset} zone={zone} saved={saved} filters={filters} onReset={onReset} onShowRows={() => setTab('rows')} />
+        <Dashboard key={restored} dataset={dataset} zone={zone} items={items} setItems={setItems} autosave={autosave} filters={filters} onReset={onReset} onShowRows={() => setTab('rows')} />
       </Tabs.Panel>
       <Tabs.Panel value="rows" pt="sm" style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}>
-        <FilteredRows dataset={dataset} zone={zone} hasTime={hasTime} filters={filters} />
+        <FilteredRows key={restored} dataset={dataset} zone={zone} hasTime={hasTime} filters={filters} />
       </Tabs.Panel>
       <Tabs.Panel value="columns" pt="sm" style={{ flex: 1, minHeight: 0, overflow: 'auto' }}>
         <Box maw={640}>
