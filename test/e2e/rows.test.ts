@@ -137,6 +137,8 @@ describe('the Rows grid under the dashboard’s filter state', () => {
     await page.getByRole('tab', { name: 'Rows' }).click();
     await expect(gridTotal(page)).resolves.toBe(checkout);
     expect(new Set(await columnValues(page, 'path'))).toEqual(new Set(['/api/checkout']));
+    // Times are shown in the user's zone, and the column says which.
+    await expect(page.getByTestId('rows-grid').getByTestId('column-zone').allTextContents()).resolves.toEqual(['Asia/Seoul']);
 
     // The grid's own search applies on top of the dashboard's.
     await page.getByTestId('rows-quick-search').fill('status:503');

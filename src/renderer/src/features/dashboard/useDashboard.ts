@@ -3,6 +3,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import type { ChartQueryInput, FieldFilter, Search, Roles, StackBy, TimeRange } from '@shared/charts/spec';
 import type { DatasetSummary } from '@shared/api/contract';
 import { AppError, type ErrorCode } from '@shared/api/errors';
+import { lastPeriod } from '@shared/report/period';
 import { useApi } from '../../app/api';
 
 export const dashboardKey = ['dashboard'] as const;
@@ -19,22 +20,23 @@ export interface DashboardFilterState {
   logScale: boolean;
 }
 
-const periodMs: Record<'24h' | '7d', number> = { '24h': 24 * 3600_000, '7d': 7 * 24 * 3600_000 };
+/** The report's window (`lastPeriod`), so "Last 24 h" counts the same rows here and in the report. */
+function lastRange(period: '24h' | '7d', timeMax: string, zone: string): TimeRange {
+  const { range } = lastPeriod(period, timeMax, new Date(), zone);
+  return { from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString() };
+}
 
 const sameFilter = (a: FieldFilter, b: FieldFilter) => JSON.stringify(a) === JSON.stringify(b);
 
 /** A saved filter state as it applies now: "the last 24 hours" of a dataset that has grown since end later. */
-function restoredFilters(dataset: DatasetSummary, saved: DashboardFilterState | undefined): DashboardFilterState {
+function restoredFilters(dataset: DatasetSummary, zone: string, saved: DashboardFilterState | undefined): DashboardFilterState {
   const initial: DashboardFilterState = saved ?? { period: 'all', range: null, filters: [], search: null, stackBy: 'auto', logScale: true };
-  if ((initial.period === '24h' || initial.period === '7d') && dataset.timeMax) {
-    const to = Date.parse(dataset.timeMax) + 1;
-    return { ...initial, range: { from: new Date(to - periodMs[initial.period]).toISOString(), to: new Date(to).toISOString() } };
-  }
+  if ((initial.period === '24h' || initial.period === '7d') && dataset.timeMax) return { ...initial, range: lastRange(initial.period, dataset.timeMax, zone) };
   return initial;
 }
 
-export function useDashboardFilters(dataset: DatasetSummary, saved?: DashboardFilterState) {
-  const [state, setState] = useState<DashboardFilterState>(() => restoredFilters(dataset, saved));
+export function useDashboardFilters(dataset: DatasetSummary, zone: string, saved?: DashboardFilterState) {
+  const [state, setState] = useState<DashboardFilterState>(() => restoredFilters(dataset, zone, saved));
 
   const setPeriod = useCallback(
     (period: Period) => {
@@ -43,17 +45,17 @@ export function useDashboardFilters(dataset: DatasetSummary, saved?: DashboardFi
         return;
       }
       // Logs are history: the last day is the day before the dataset's last event.
-      const to = Date.parse(dataset.timeMax) + 1;
-      setState((s) => ({ ...s, period, range: { from: new Date(to - periodMs[period]).toISOString(), to: new Date(to).toISOString() } }));
+      const range = lastRange(period, dataset.timeMax, zone);
+      setState((s) => ({ ...s, period, range }));
     },
-    [dataset.timeMax],
+    [dataset.timeMax, zone],
   );
 
   return {
     state,
     setPeriod,
     /** A whole filter state at once (the one Back or a bookmark brings). */
-    replace: useCallback((next: DashboardFilterState) => setState(restoredFilters(dataset, next)), [dataset]),
+    replace: useCallback((next: DashboardFilterState) => setState(restoredFilters(dataset, zone, next)), [dataset, zone]),
     setRange: useCallback((fromMs: number, toMs: number) => {
       setState((s) => ({ ...s, period: 'selected', range: { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString() } }));
     }, []),

@@ -88,7 +88,7 @@ function DatasetTabs({ dataset, zone, saved, onReset }: { dataset: DatasetSummar
   const { t } = useTranslation();
   const [opened] = useState(() => viewFromUrl(dataset.id));
   const [tab, setTab] = useState<DatasetTab>(opened?.tab ?? 'dashboard');
-  const filters = useDashboardFilters(dataset, opened?.filter ?? saved.layout.filter);
+  const filters = useDashboardFilters(dataset, zone, opened?.filter ?? saved.layout.filter);
   // Bumped when Back or Forward brings another view: the tabs start again from it (the search box's text too).
   const [restored, setRestored] = useState(0);
   useViewUrl(dataset.id, tab, filters.state, (view) => {
