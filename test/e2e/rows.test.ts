@@ -247,7 +247,13 @@ describe('the Rows grid under the dashboard’s filter state', () => {
   });
 
   it('speaks Korean and draws dark', async () => {
-    const { page, errors } = await openApp(browser, `${app.server.url}#/datasets/${accessId}`, { locale: 'ko-KR', colorScheme: 'dark' });
+    const { page, errors } = await openApp(browser, app.server.url, { locale: 'ko-KR', colorScheme: 'dark' });
+    await page.getByTestId('dashboard').waitFor();
+    // The sidebar's entries are links: focused from the keyboard, opened with Enter.
+    await page.getByTestId('dataset-shop_access').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('dataset-title').filter({ hasText: 'shop_access' }).waitFor();
+    await expect(page.getByTestId('dataset-shop_access').getAttribute('aria-current')).resolves.toBe('page');
     await page.getByTestId('dashboard').waitFor();
     await page.getByRole('tab', { name: '행' }).click();
     await page.getByText('이 행에서 검색').waitFor();
