@@ -25,7 +25,9 @@ export function useViewUrl(datasetId: number, tab: DatasetTab, filter: SavedFilt
     const first = opened.current;
     opened.current = false;
     if (current && datasetViewHash(current) === hash) return;
-    if (first || current?.datasetId !== datasetId) history.replaceState(history.state, '', hash);
+    // Another screen's address (#/mail…) is never written over: only this dataset's, or none yet.
+    if (location.hash !== '' && current?.datasetId !== datasetId) return;
+    if (first || !current) history.replaceState(history.state, '', hash);
     else history.pushState(null, '', hash);
   }, [hash, datasetId]);
 
