@@ -79,18 +79,29 @@ describe('the dashboard in browser mode', () => {
     expect(brushedRows).toBeGreaterThan(1000);
     expect(brushedRows).toBeLessThan(30_000);
 
-    // Click the tallest status bar (200, green): a chip, and every chart filtered by it.
+    // Click the tallest status bar (200, green): a chip, its rows, and every chart filtered by it.
     await page.getByTestId('echart-status').scrollIntoViewIfNeeded();
     const bar = await tallestBar(page, 'status', '#40c057');
     await page.mouse.click(bar.x, bar.y);
+    await page.getByRole('tab', { name: 'Rows', selected: true }).waitFor();
+    await page.getByTestId('filter-chip').filter({ hasText: 'status 200' }).waitFor();
+    await page.getByRole('tab', { name: 'Dashboard' }).click();
     await page.getByTestId('filter-chip').filter({ hasText: 'status 200' }).waitFor();
     await chartsSettled(page);
     await expect(scopeOf(page, 'latency')).resolves.toContain('status 200');
     await expect(scopeOf(page, 'status')).resolves.toMatch(/status 200 · [\d,]+ rows$/);
 
-    // Search the messages (case-insensitive substring).
+    // A regular expression DuckDB cannot compile is worded under the box; the charts keep their data.
+    await page.getByRole('switch', { name: 'Regular expression' }).check();
+    await page.getByTestId('dashboard-search').fill('time(d out');
+    await page.getByText('The search is not a valid regular expression').waitFor();
+    await screenshot(page, 'dashboard-en-regex-invalid');
+    await expect(scopeOf(page, 'status')).resolves.toMatch(/status 200 · [\d,]+ rows$/);
+    await page.getByRole('switch', { name: 'Regular expression' }).uncheck();
+
+    // Search every text column (case-insensitive substring).
     await page.getByTestId('dashboard-search').fill('CACHE');
-    await page.getByTestId('chart-scope-events').filter({ hasText: 'message contains “CACHE”' }).waitFor();
+    await page.getByTestId('chart-scope-events').filter({ hasText: 'search “CACHE”' }).waitFor();
     await chartsSettled(page);
     const searchedRows = Number(/· ([\d,]+) rows/.exec((await scopeOf(page, 'events')) ?? '')?.[1]?.replaceAll(',', ''));
     expect(searchedRows).toBeGreaterThan(0);
@@ -121,7 +132,7 @@ describe('the dashboard in browser mode', () => {
     await chartsSettled(page);
     await page.getByText('시간별 이벤트').waitFor();
     // The first test's brushed period and search were saved with the dashboard (issue 8): back to all rows.
-    await expect(scopeOf(page, 'events')).resolves.toContain('메시지에 “CACHE” 포함');
+    await expect(scopeOf(page, 'events')).resolves.toContain('“CACHE” 검색');
     await page.getByRole('button', { name: '검색 지우기' }).click();
     await page.getByTestId('dashboard-period').getByText('전체').click();
     await page.getByTestId('chart-scope-events').filter({ hasText: '08:59 (Asia/Seoul) · 30,000행' }).waitFor();

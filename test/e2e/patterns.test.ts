@@ -59,7 +59,7 @@ describe('the Patterns tab', () => {
     expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
   });
 
-  it('puts the templates on the dashboard, and a click on one filters every chart to its rows', async () => {
+  it('puts the templates on the dashboard, and a click on one opens its rows and filters every chart', async () => {
     const { page, errors } = await openApp(browser, app.server.url);
     await page.getByTestId('dataset-demo_service').waitFor();
     await page.getByRole('tab', { name: 'Dashboard' }).click();
@@ -91,7 +91,10 @@ describe('the Patterns tab', () => {
         if (attempt >= 3) throw error;
       });
     }
-    // Every chart now counts that template's rows: the top template of the demo has 6,481.
+    // The click opened that template's rows; every chart counts them too: the top template of the demo has 6,481.
+    await page.getByRole('tab', { name: 'Rows', selected: true }).waitFor();
+    await page.getByTestId('page-summary').filter({ hasText: 'Rows 1–500 of 6,481' }).waitFor();
+    await page.getByRole('tab', { name: 'Dashboard' }).click();
     await page.getByTestId('chart-scope-events').filter({ hasText: /template #\d+ · 6,481 rows$/ }).waitFor();
     await page.getByTestId('chart-patterns').scrollIntoViewIfNeeded();
     await screenshot(page, 'patterns-dashboard-filtered-en-light');

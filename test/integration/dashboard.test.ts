@@ -363,6 +363,82 @@ describe('filters', () => {
   });
 });
 
+describe('the rows behind the filter state', () => {
+  const state = { datasetId: 0, zone: 'Asia/Seoul' };
+  const rows = (input: Record<string, unknown>) => api.call('dashboard.rows', { ...state, datasetId: ids.svc_csv!, limit: 50, ...input });
+  const count = async (where: string, params: Record<string, string | number> = {}) => Number((await sql(`SELECT count(*) FROM svc_csv WHERE ${where}`, params))[0]![0]);
+  const text = ['method', 'path', 'client_ip', 'user_agent', '"user"', 'level', 'message'];
+  const anyText = (value: string) => `(${text.map((c) => `coalesce(contains(lower(${c}), '${value}'), false)`).join(' OR ')})`;
+
+  it('counts what the charts count, for the same range, chips and search', async () => {
+    const filterState = {
+      range: { from: '2024-03-05T00:00:00.000Z', to: '2024-03-07T00:00:00.000Z' },
+      filters: [{ field: 'statusClass' as const, value: 5 }],
+      search: { text: 'orders', regex: false, column: null },
+    };
+    const page = await rows(filterState);
+    const charted = await chart({ dataset: 'svc_csv', chart: 'status', zone: 'Asia/Seoul', ...filterState });
+    expect(page.total).toBe(charted.covered);
+    expect(page.total).toBe(await count(`time >= '2024-03-05' AND time < '2024-03-07' AND status >= 500 AND status < 600 AND ${anyText('orders')}`));
+    expect(page.total).toBeGreaterThan(0);
+    expect(page.rows).toHaveLength(Math.min(50, page.total));
+    const statusAt = page.columns.findIndex((c) => c.name === 'status');
+    expect(page.rows.every((row) => Number(row[statusAt]) >= 500)).toBe(true);
+  });
+
+  it('searches every text column, a field, a quoted phrase and an exclusion', async () => {
+    expect((await rows({ search: { text: 'status:503' } })).total).toBe(await count('status = 503'));
+    expect((await rows({ search: { text: 'status:>=500 -path:orders' } })).total).toBe(await count(`status >= 500 AND NOT contains(lower(path), 'orders')`));
+    expect((await rows({ search: { text: '"timeout calling"' } })).total).toBe(await count(anyText('timeout calling')));
+    expect((await rows({ search: { text: 'POST -error' } })).total).toBe(await count(`${anyText('post')} AND NOT ${anyText('error')}`));
+    expect((await rows({ search: { text: 'orders', column: ['path'] } })).total).toBe(await count(`contains(lower(path), 'orders')`));
+  });
+
+  it('adds the grid’s quick search and column filters on top, and keeps its sort', async () => {
+    const page = await rows({
+      filters: [{ field: 'column', column: ['method'], op: 'eq', value: 'GET' }],
+      quick: { text: 'status:404' },
+      sort: { column: ['latency_ms'], direction: 'desc' },
+    });
+    expect(page.total).toBe(await count(`method = 'GET' AND status = 404`));
+    const latency = page.columns.findIndex((c) => c.name === 'latency_ms');
+    const values = page.rows.map((row) => Number(row[latency]));
+    expect(values).toEqual([...values].sort((a, b) => b - a));
+  });
+
+  it('words a search it cannot run before any chart runs it', async () => {
+    const check = (search: Record<string, unknown>) => api.call('dashboard.checkSearch', { datasetId: ids.svc_csv!, search: { text: 'x', ...search } });
+    expect(await check({ text: 'time(d out', regex: true })).toMatchObject({ ok: false, code: 'search_pattern_invalid' });
+    // RE2, not JavaScript: a look-ahead compiles in the browser but not in DuckDB.
+    expect(await check({ text: 'a(?=b)', regex: true })).toMatchObject({ ok: false, code: 'search_pattern_invalid' });
+    expect(await check({ text: 'status:abc' })).toMatchObject({ ok: false, code: 'search_value_not_number', params: { field: 'status' } });
+    expect(await check({ text: '"open' })).toMatchObject({ ok: false, code: 'search_quote_unclosed' });
+    expect(await check({ text: 'status:503 orders' })).toEqual({ ok: true, columns: [['status'], ...text.map((c) => [c.replaceAll('"', '')])] });
+    const error = await rows({ search: { text: 'time(d out', regex: true } }).catch((e: unknown) => e);
+    expect((error as AppError).code).toBe('search_pattern_invalid');
+  });
+
+  it('exports the rows it shows as CSV safe for spreadsheets and as exact JSON lines', async () => {
+    const file = path.join(files, 'formulas.csv');
+    fs.writeFileSync(file, 'time,path,note\n2024-03-04 09:00:00,/a,=HYPERLINK("http://x")\n2024-03-04 09:01:00,/b,+1\n2024-03-04 09:02:00,/c,plain\n');
+    const result = await importFile(file, { dataset: { kind: 'new', name: 'formulas' } });
+    const exported = async (format: 'csv' | 'jsonl') => {
+      const out = await api.call('dashboard.exportRows', { datasetId: result.datasetId!, zone: 'UTC', search: { text: '-plain' }, format });
+      return { ...out, text: Buffer.from(out.base64, 'base64').toString('utf8') };
+    };
+    const csv = await exported('csv');
+    expect(csv.rows).toBe(2);
+    expect(csv.truncated).toBe(false);
+    expect(csv.text).toContain(`"'=HYPERLINK(""http://x"")"`);
+    expect(csv.text).toContain(`'+1`);
+    expect(csv.text).not.toContain('plain');
+    const jsonl = await exported('jsonl');
+    const lines = jsonl.text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map((l) => l.note)).toEqual(['=HYPERLINK("http://x")', '+1']);
+    expect(jsonl.fileName).toBe('formulas-rows.jsonl');
+  });
+});
+
 describe('when a dataset changes', () => {
   it('follows rows appended by an import, endpoint index included', async () => {
     const before = await chart({ dataset: 'svc_jsonl', chart: 'top-endpoints', zone: 'UTC' });

@@ -243,7 +243,7 @@ describe('saved dashboards', () => {
     const restored = await api.call('dashboards.get', { datasetId: demoId });
     expect(restored.saved).toBe(true);
     expect(restored.layout).toEqual(saved.layout);
-    expect(restored.layout.filter.search).toEqual({ text: '결제', regex: false });
+    expect(restored.layout.filter.search).toEqual({ text: '결제', regex: false, column: null });
     expect(restored.layout.items[0]).toMatchObject({ kind: 'custom', chart: { title: 'SQL levels' } });
 
     const charts = await core.layouts.dashboardLayout(demoId);

@@ -83,6 +83,12 @@ export const errorCodes = [
   // dashboard
   'chart_roles_missing',
   'search_pattern_invalid',
+  'search_quote_unclosed',
+  'search_value_not_number',
+  'search_field_time',
+  'search_no_text_columns',
+  'search_column_not_found',
+  'filter_column_missing',
   'role_column_invalid',
   'chart_font_missing',
   // chart builder and saved dashboards

@@ -1,6 +1,8 @@
 import { quoteIdent, type SqlQuery } from '../sql/quote';
 import { columnLabel, isIntervalType, isNumericType, isTextType, samePath } from './columns';
-import { bucketInputsSql, bucketKeySql, columnSql, filteredRowsSql, planScope, type ChartScope, type ChartSource, type FilterPlan, type Params } from './sql';
+import { MissingColumnError, bucketInputsSql, bucketKeySql, columnSql, filteredRowsSql, planScope, type ChartScope, type ChartSource, type FilterPlan, type Params } from './sql';
+
+export { MissingColumnError };
 import {
   isAggregatedType,
   needsColumn,
@@ -12,7 +14,7 @@ import {
   type SqlChartSpec,
   type XKind,
 } from './customSpec';
-import type { ColumnPath, FieldFilter, MessageSearch, RoleColumn } from './spec';
+import type { ColumnPath, FieldFilter, Search } from './spec';
 
 /**
  * SQL of the chart builder and of charts made from a console query. The builder's SQL is
@@ -45,24 +47,14 @@ export class BuilderProblem extends Error {
   }
 }
 
-/** A picked column the dataset does not have (any more). */
-export class MissingColumnError extends Error {
-  constructor(readonly column: string) {
-    super(`no column ${column}`);
-    this.name = 'MissingColumnError';
-  }
-}
-
-/** What a builder chart is planned over: the dashboard's source, and the dataset's columns. */
-export interface BuilderSource extends ChartSource {
-  columns: readonly RoleColumn[];
-}
+/** What a builder chart is planned over: the dashboard's source (which has the dataset's columns). */
+export type BuilderSource = ChartSource;
 
 export interface BuilderRequest {
   zone: string;
   range: { from: string; to: string } | null;
   filters: readonly FieldFilter[];
-  search: MessageSearch | null;
+  search: Search | null;
   widthPx: number;
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Cell, DatasetId } from '../api/schemas';
 import { bucketSizesMs } from './buckets';
-import { ColumnPath, FieldFilter, MessageSearch, TimeRange } from './spec';
+import { ColumnPath, FieldFilter, Search, TimeRange } from './spec';
 
 /**
  * Charts the user makes (issue 8): with the chart builder (fields picked from a dataset,
@@ -113,7 +113,7 @@ export const CustomChartQuery = z
     zone: z.string().min(1).max(64),
     range: TimeRange.nullable().default(null),
     filters: z.array(FieldFilter).max(50).default([]),
-    search: MessageSearch.nullable().default(null),
+    search: Search.nullable().default(null),
     widthPx: z.number().int().min(200).max(4000).default(1000),
   })
   .strict();

@@ -4,7 +4,7 @@ import { SLOW_ENDPOINT_MIN_REQUESTS, TOP_ENDPOINTS } from './queries';
 import { TOP_PATTERNS } from './patternsChart';
 import { defaultUnusualRule } from './anomaly';
 import { formatZoned, type OffsetSegment } from './zone';
-import type { ChartId, ChartResult, FieldFilter, MessageSearch, Roles } from './spec';
+import type { ChartId, ChartResult, FieldFilter, Search, Roles } from './spec';
 
 /**
  * The words around a chart: its title, what it shows, and over which range, filters and
@@ -101,12 +101,17 @@ export function filterLabel(t: Translate, filter: FieldFilter, language: ChartLa
       return filter.maxMs === null
         ? t('dashboard.filter.durationFrom', { min: formatMs(filter.minMs, language) })
         : t('dashboard.filter.duration', { min: formatMs(filter.minMs, language), max: formatMs(filter.maxMs, language) });
+    case 'error':
+      return t('dashboard.filter.error');
+    case 'column':
+      return t(`dashboard.filter.column_${filter.op}`, { column: columnLabel(filter.column), value: filter.value ?? '' });
     default:
       return t(`dashboard.filter.${filter.field}`, { value: filter.value });
   }
 }
 
-export function searchLabel(t: Translate, search: MessageSearch): string {
+export function searchLabel(t: Translate, search: Search): string {
+  if (search.column) return t(search.regex ? 'dashboard.scope.searchRegexIn' : 'dashboard.scope.searchIn', { text: search.text, column: columnLabel(search.column) });
   return t(search.regex ? 'dashboard.scope.searchRegex' : 'dashboard.scope.search', { text: search.text });
 }
 
@@ -114,7 +119,7 @@ export function searchLabel(t: Translate, search: MessageSearch): string {
 export function chartScope(
   t: Translate,
   language: ChartLanguage,
-  query: { zone: string; filters: readonly FieldFilter[]; search: MessageSearch | null },
+  query: { zone: string; filters: readonly FieldFilter[]; search: Search | null },
   result: Pick<ChartResult, 'range' | 'covered'>,
 ): string {
   const parts = [rangeLabel(t, result.range, query.zone)];

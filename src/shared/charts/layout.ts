@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DatasetId, IsoInstant } from '../api/schemas';
 import { CustomChart } from './customSpec';
-import { ChartId, FieldFilter, MessageSearch, StackBy, TimeRange, chartIds } from './spec';
+import { ChartId, FieldFilter, Search, StackBy, TimeRange, chartIds } from './spec';
 
 /**
  * A dataset's saved dashboard (issue 8): which standard charts show, the custom charts,
@@ -33,7 +33,7 @@ export const SavedFilter = z
     period: Period.default('all'),
     range: TimeRange.nullable().default(null),
     filters: z.array(FieldFilter).max(50).default([]),
-    search: MessageSearch.nullable().default(null),
+    search: Search.nullable().default(null),
     stackBy: StackBy.default('auto'),
     logScale: z.boolean().default(true),
   })

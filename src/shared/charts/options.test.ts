@@ -156,8 +156,9 @@ describe('chart options', () => {
   it('says what a chart shows and over what, in both languages', () => {
     const r = result('errors', []);
     expect(chartTitle(ctx().t, 'status', { basis: 'level' })).toBe('Levels');
-    const query = { zone: 'Asia/Seoul', filters: [{ field: 'statusClass' as const, value: 5 }], search: { text: 'timeout', regex: false } };
-    expect(chartScope(ctx().t, 'en', query, r)).toBe('2024-03-04 09:00 – 2024-03-04 14:59 (Asia/Seoul) · status 5xx · message contains “timeout” · 1,234 rows');
-    expect(chartScope(ctx('ko').t, 'ko', query, r)).toBe('2024-03-04 09:00 – 2024-03-04 14:59 (Asia/Seoul) · 상태 5xx · 메시지에 “timeout” 포함 · 1,234행');
+    const query = { zone: 'Asia/Seoul', filters: [{ field: 'statusClass' as const, value: 5 }], search: { text: 'timeout', regex: false, column: null } };
+    expect(chartScope(ctx().t, 'en', query, r)).toBe('2024-03-04 09:00 – 2024-03-04 14:59 (Asia/Seoul) · status 5xx · search “timeout” · 1,234 rows');
+    expect(chartScope(ctx().t, 'en', { ...query, search: { text: '503', regex: false, column: ['status'] } }, r)).toContain('· status: search “503” ·');
+    expect(chartScope(ctx('ko').t, 'ko', query, r)).toBe('2024-03-04 09:00 – 2024-03-04 14:59 (Asia/Seoul) · 상태 5xx · “timeout” 검색 · 1,234행');
   });
 });

@@ -13,6 +13,10 @@ const source: ChartSource = {
   timeMin: '2024-03-04T00:00:00.000Z',
   timeMax: '2024-03-11T00:00:00.000Z',
   endpointIndex: null,
+  columns: [
+    { path: ['time'], type: 'TIMESTAMP' },
+    { path: ['message'], type: 'VARCHAR' },
+  ],
 };
 const request = {
   chart: 'patterns' as const,

@@ -58,9 +58,16 @@ export function roleColumn(roles: Roles, role: RoleName): ColumnPath | null {
 export const TimeRange = z.object({ from: IsoInstant, to: IsoInstant }).strict();
 export type TimeRange = z.infer<typeof TimeRange>;
 
+/** How a column filter of the Rows grid compares a column with its value. */
+export const columnFilterOps = ['eq', 'ne', 'contains', 'notContains', 'gte', 'lt', 'null', 'notNull'] as const;
+export const ColumnFilterOp = z.enum(columnFilterOps);
+export type ColumnFilterOp = z.infer<typeof ColumnFilterOp>;
+
 /**
  * One filter chip. Chips on the same field are alternatives (OR), chips on different
- * fields all apply (AND). `weekdayHour` is in the chart's zone, Monday = 0.
+ * fields all apply (AND); column filters combine alike by column and comparison, so two
+ * `eq` values of one column are either, and a `contains` beside them applies as well.
+ * `weekdayHour` is in the chart's zone, Monday = 0.
  */
 export const FieldFilter = z.discriminatedUnion('field', [
   z.object({ field: z.literal('status'), value: z.number().int().min(0).max(9999) }).strict(),
@@ -74,12 +81,35 @@ export const FieldFilter = z.discriminatedUnion('field', [
   z.object({ field: z.literal('duration'), minMs: z.number().min(0), maxMs: z.number().min(0).nullable() }).strict(),
   /** A message template (issue 7): rows whose `_ls_pattern` is this id. */
   z.object({ field: z.literal('pattern'), value: z.number().int().positive() }).strict(),
+  /** Error rows as the error-rate chart counts them: status 500 and above, or an error level. */
+  z.object({ field: z.literal('error') }).strict(),
+  /** Any column of the dataset (the Rows grid's column filters); values are compared as the column's type. */
+  z
+    .object({
+      field: z.literal('column'),
+      column: ColumnPath,
+      op: ColumnFilterOp,
+      value: z.union([z.string().max(2000), z.number(), z.boolean()]).nullable(),
+    })
+    .strict(),
 ]);
 export type FieldFilter = z.infer<typeof FieldFilter>;
 export type FilterField = FieldFilter['field'];
 
-export const MessageSearch = z.object({ text: z.string().min(1).max(500), regex: z.boolean().default(false) }).strict();
-export type MessageSearch = z.infer<typeof MessageSearch>;
+/**
+ * The search box: `text` in the search language (`src/shared/search/query.ts`: words,
+ * quoted phrases, `field:value`, `-exclude`), or one RE2 regular expression when `regex`;
+ * over every text column, or the one `column` names.
+ */
+export const Search = z
+  .object({
+    text: z.string().min(1).max(500),
+    regex: z.boolean().default(false),
+    column: ColumnPath.nullable().default(null),
+  })
+  .strict();
+export type Search = z.infer<typeof Search>;
+export type SearchInput = z.input<typeof Search>;
 
 export const StackBy = z.enum(['auto', 'status', 'level', 'none']);
 export type StackBy = z.infer<typeof StackBy>;
@@ -104,7 +134,7 @@ export const ChartQuery = z
     /** null: the dataset's whole time range. */
     range: TimeRange.nullable().default(null),
     filters: z.array(FieldFilter).max(50).default([]),
-    search: MessageSearch.nullable().default(null),
+    search: Search.nullable().default(null),
     /** The chart's width on screen, for the bucket size. */
     widthPx: z.number().int().min(200).max(4000).default(1000),
     /**
@@ -124,6 +154,49 @@ export const ChartQuery = z
   .strict();
 export type ChartQuery = z.infer<typeof ChartQuery>;
 export type ChartQueryInput = z.input<typeof ChartQuery>;
+
+/** The Rows grid: the rows behind the dashboard's filter state, with the grid's own quick search and sort. */
+export const RowsQuery = z
+  .object({
+    datasetId: DatasetId,
+    zone: z.string().min(1).max(64),
+    range: TimeRange.nullable().default(null),
+    filters: z.array(FieldFilter).max(50).default([]),
+    search: Search.nullable().default(null),
+    /** The grid's quick search, applied on top of the dashboard's. */
+    quick: Search.nullable().default(null),
+    sort: z.object({ column: ColumnPath, direction: z.enum(['asc', 'desc']) }).strict().nullable().default(null),
+    offset: z.number().int().min(0).default(0),
+    limit: z.number().int().min(1).max(1000).default(500),
+  })
+  .strict();
+export type RowsQuery = z.infer<typeof RowsQuery>;
+export type RowsQueryInput = z.input<typeof RowsQuery>;
+
+/** Rows an export writes at most (the file travels as JSON to the window). */
+export const ROWS_EXPORT_LIMIT = 200_000;
+
+/** The grid's rows as a file: CSV (neutralised for spreadsheets) or JSON lines (values exact). */
+export const RowsExportRequest = RowsQuery.omit({ offset: true, limit: true }).extend({ format: z.enum(['csv', 'jsonl']) }).strict();
+export type RowsExportRequest = z.infer<typeof RowsExportRequest>;
+
+export const RowsExport = z.object({
+  fileName: z.string(),
+  mimeType: z.string(),
+  base64: z.string(),
+  bytes: z.number().int(),
+  /** Rows written; `truncated` when the grid held more than `ROWS_EXPORT_LIMIT`. */
+  rows: z.number().int(),
+  truncated: z.boolean(),
+});
+export type RowsExport = z.infer<typeof RowsExport>;
+
+/** Whether a search can run on a dataset, before it reaches a chart: the columns it looks at, or why not. */
+export const SearchCheck = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), columns: z.array(ColumnPath) }).strict(),
+  z.object({ ok: z.literal(false), code: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) }).strict(),
+]);
+export type SearchCheck = z.infer<typeof SearchCheck>;
 
 /** What the events chart was stacked by, the error rate based on, and so on. */
 export const ChartBasis = z.enum(['none', 'status', 'level']);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { foldEndpoint } from './fold';
-import { columnSql, escapeRegex, offsetSql, planChart, whereSql, type ChartSource, type Params } from './sql';
+import { columnSql, offsetSql, planChart, whereSql, type ChartSource, type Params } from './sql';
 import { queryBuilders } from './queries';
 import { offsetSegments, MS_PER_HOUR } from './zone';
-import { chartIds, emptyRoles, type ChartId, type FieldFilter } from './spec';
+import { chartIds, emptyRoles, type ChartId, type FieldFilter, type Search } from './spec';
 
 const oddSource: ChartSource = {
   table: '주문 log"s',
@@ -23,9 +23,18 @@ const oddSource: ChartSource = {
   timeMin: '2024-03-04T00:00:00.000Z',
   timeMax: '2024-03-10T23:59:59.999Z',
   endpointIndex: null,
+  columns: [
+    { path: ['order'], type: 'TIMESTAMP' },
+    { path: ['a"b'], type: 'DOUBLE' },
+    { path: ['상태 코드'], type: 'VARCHAR' },
+    { path: ['lvl'], type: 'VARCHAR' },
+    { path: ['req', 'path it'], type: 'VARCHAR' },
+    { path: ['메시지 본문'], type: 'VARCHAR' },
+    { path: ['bytes'], type: 'BIGINT' },
+  ],
 };
 
-function plan(chart: ChartId, extra: { filters?: FieldFilter[]; search?: { text: string; regex: boolean } | null; zone?: string; range?: { from: string; to: string } | null } = {}) {
+function plan(chart: ChartId, extra: { filters?: FieldFilter[]; search?: Search | null; zone?: string; range?: { from: string; to: string } | null } = {}) {
   return planChart(
     {
       chart,
@@ -87,7 +96,7 @@ describe('SQL builders', () => {
         { field: 'user', value: '김민준' },
         { field: 'weekdayHour', weekday: 0, hour: 9 },
       ],
-      search: { text: 'timed out (30s)', regex: false },
+      search: { text: 'timed out (30s)', regex: false, column: null },
     });
     const params: Params = {};
     const where = whereSql(p, params).join(' AND ');
@@ -95,7 +104,8 @@ describe('SQL builders', () => {
     expect(where).toContain('(TRY_CAST("상태 코드" AS INTEGER) = $f0 OR TRY_CAST("상태 코드" AS INTEGER) = $f1)');
     expect(where).toContain('"lvl" = $f2');
     expect(where).toContain('"사용자" = $f3');
-    expect(where).toContain('regexp_matches("메시지 본문", $search)');
+    expect(where).toContain('coalesce(contains(lower("메시지 본문"), lower($s0)), false)');
+    expect(where).toContain(`coalesce(contains(lower(struct_extract("req", 'path it')), lower($s0)), false)`);
     expect(where).not.toContain('DROP');
     expect(where).not.toContain('김민준');
     expect(params).toMatchObject({
@@ -106,15 +116,17 @@ describe('SQL builders', () => {
       f2: "x'; DROP TABLE t; --",
       f3: '김민준',
       f4: 9,
-      search: '(?i)timed out \\(30s\\)',
+      s0: 'timed',
+      s2: '(30s)',
     });
   });
 
-  it('passes a regular expression through as RE2 reads it', () => {
+  it('passes a regular expression through as RE2 reads it, over every text column', () => {
     const params: Params = {};
-    whereSql(plan('events', { search: { text: 'time(d)? ?out', regex: true } }), params);
-    expect(params.search).toBe('time(d)? ?out');
-    expect(escapeRegex('a.b*c[1]{2}\\')).toBe('a\\.b\\*c\\[1\\]\\{2\\}\\\\');
+    const where = whereSql(plan('events', { search: { text: 'time(d)? ?out', regex: true, column: null } }), params).join(' AND ');
+    expect(params.s0).toBe('time(d)? ?out');
+    expect(where).toContain('coalesce(regexp_matches("lvl", $s0), false)');
+    expect(where).not.toContain('"bytes"');
   });
 
   it('converts durations to ms by their unit', () => {

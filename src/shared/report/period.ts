@@ -50,9 +50,8 @@ export function resolveReportPeriod(
   switch (period.kind) {
     case '24h':
     case '7d': {
-      const anchoredAt = now.getTime() - end > ANCHOR_TOLERANCE_MS ? newest : null;
-      const to = anchoredAt === null ? end : nextWholeHour(end, zone);
-      return withPrevious({ fromMs: to - periodLengthMs[period.kind], toMs: to }, anchoredAt);
+      const last = lastPeriod(period.kind, dataset.timeMax, now, zone);
+      return withPrevious(last.range, last.anchoredAt);
     }
     case 'all':
       return withPrevious({ fromMs: Date.parse(dataset.timeMin), toMs: end }, null);
@@ -61,6 +60,20 @@ export function resolveReportPeriod(
     case 'dashboard':
       return withPrevious(view?.range ? custom(view.range.from, view.range.to) : { fromMs: Date.parse(dataset.timeMin), toMs: end }, null);
   }
+}
+
+/**
+ * "Last 24 hours" / "last 7 days" of a dataset whose newest row is `timeMax`, half-open
+ * `[fromMs, toMs)`: the one window the dashboard's period buttons and the report both use,
+ * so they count the same rows. It ends just after the newest row when that row is recent
+ * (within `ANCHOR_TOLERANCE_MS` of `now`), else on the next whole hour of `zone` after it.
+ */
+export function lastPeriod(kind: keyof typeof periodLengthMs, timeMax: string, now: Date, zone: string): { range: MsRange; anchoredAt: number | null } {
+  const newest = Date.parse(timeMax);
+  const end = newest + 1;
+  const anchoredAt = now.getTime() - end > ANCHOR_TOLERANCE_MS ? newest : null;
+  const to = anchoredAt === null ? end : nextWholeHour(end, zone);
+  return { range: { fromMs: to - periodLengthMs[kind], toMs: to }, anchoredAt };
 }
 
 /** The first whole hour of the zone at or after `ms` (zones a half or quarter hour off UTC included). */

@@ -6,13 +6,16 @@ import type { Logger } from '../logger';
 import { datasetTable, getDatasetRecord, type DatasetRecord } from '../catalog/datasets';
 import { duckdbMessage } from '../query/query';
 import { AppError } from '../../../shared/api/errors';
-import type { Cell } from '../../../shared/api/schemas';
+import type { Cell, RowPage } from '../../../shared/api/schemas';
 import type { Handlers } from '../../transport/rpc';
 import { createTranslator } from '../../../shared/i18n/format';
 import { flattenColumns, pathKey, samePath } from '../../../shared/charts/columns';
 import { detectRoles, roleProblems, type Samples } from '../../../shared/charts/roles';
 import { bucketKeyToUtc, bucketStarts } from '../../../shared/charts/buckets';
-import { MissingRoleError, columnSql, foldSql, planChart, textSql, type ChartPlan, type ChartSource, type RoleTypes } from '../../../shared/charts/sql';
+import { MissingColumnError, MissingRoleError, columnSql, foldSql, planChart, textSql, type ChartPlan, type ChartSource, type RoleTypes } from '../../../shared/charts/sql';
+import { buildRowsCountQuery, buildRowsExportQuery, buildRowsPageQuery, planRows, type RowsSpec } from '../../../shared/charts/rows';
+import { resolveSearch, searchedColumns } from '../../../shared/search/sql';
+import { SearchError } from '../../../shared/search/query';
 import { availableCharts, chartRegistry, missingRoles } from '../../../shared/charts/registry';
 import { chartColumns } from '../../../shared/charts/queries';
 import { chartScope, chartTitle, chartWhat, type Translate } from '../../../shared/charts/describe';
@@ -31,6 +34,12 @@ import {
   type DashboardRoles,
   type RoleColumn,
   type RoleName,
+  type RowsExport,
+  type RowsExportRequest,
+  type RowsQuery,
+  type Search,
+  type SearchCheck,
+  ROWS_EXPORT_LIMIT,
 } from '../../../shared/charts/spec';
 import { chartFontFamily, createChartRenderer, type ChartRenderer } from './render';
 
@@ -330,30 +339,27 @@ export function createDashboardService(deps: DashboardDeps) {
       timeMin: ctx.record.timeMin,
       timeMax: ctx.record.timeMax,
       endpointIndex: needsIndex ? await endpointIndex(ctx, signal) : null,
+      columns: ctx.columns,
     };
     return { plan: planChart(query, source), ctx };
   }
 
   async function chart(query: ChartQuery, signal: AbortSignal): Promise<ChartResult> {
     const started = performance.now();
-    const { plan } = await planFor(query, signal);
+    const { plan, ctx } = await planFor(query, signal);
+    if (query.search?.regex) await checkPattern(query.search.text, signal);
     let sql;
     try {
       sql = chartRegistry[query.chart].buildQuery(plan);
     } catch (error) {
-      if (error instanceof MissingRoleError) throw new AppError('chart_roles_missing', { chart: query.chart, role: error.role }, { cause: error });
-      throw error;
+      throw planError(error, ctx.record.name, query.chart);
     }
     let raw;
     try {
       raw = await runChartSql(sql.sql, sql.params, signal);
     } catch (error) {
       if (error instanceof AppError) throw error;
-      const message = duckdbMessage(error);
-      if (query.search?.regex && /regex|regular expression|missing \)|invalid escape|repetition/i.test(message)) {
-        throw new AppError('search_pattern_invalid', { message }, { cause: error });
-      }
-      throw new AppError('query_failed', { message }, { cause: error });
+      throw new AppError('query_failed', { message: duckdbMessage(error) }, { cause: error });
     }
     return toResult(plan, raw.rows, Math.round(performance.now() - started));
   }
@@ -385,6 +391,95 @@ export function createDashboardService(deps: DashboardDeps) {
       durationUnit: plan.source.roles.duration?.unit ?? null,
       elapsedMs,
     };
+  }
+
+  // ----------------------------------------------------------------------------- rows
+
+  async function rowsPlan(query: Omit<RowsQuery, 'offset' | 'limit'>, signal: AbortSignal) {
+    if (!isValidTimeZone(query.zone)) throw new AppError('timezone_invalid', { zone: query.zone });
+    const ctx = await context(query.datasetId);
+    const needsIndex = query.filters.some((f) => f.field === 'endpoint');
+    const source: ChartSource = {
+      table: ctx.record.name,
+      roles: ctx.roles,
+      types: ctx.types,
+      timeMin: ctx.record.timeMin,
+      timeMax: ctx.record.timeMax,
+      endpointIndex: needsIndex ? await endpointIndex(ctx, signal) : null,
+      columns: ctx.columns,
+    };
+    for (const search of [query.search, query.quick]) if (search?.regex) await checkPattern(search.text, signal);
+    const plan = planRows(query, source);
+    const spec: RowsSpec = { quick: query.quick, sort: query.sort };
+    return { plan, spec, ctx };
+  }
+
+  /** Runs a rows statement; a search or filter the dataset cannot take is worded, not a failed query. */
+  async function runRows(datasetName: string, build: () => { sql: string; params: Record<string, string | number | boolean | null> }, signal: AbortSignal) {
+    let query;
+    try {
+      query = build();
+    } catch (error) {
+      throw planError(error, datasetName, 'rows');
+    }
+    try {
+      return await runChartSql(query.sql, query.params, signal);
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      throw new AppError('query_failed', { message: duckdbMessage(error) }, { cause: error });
+    }
+  }
+
+  async function rows(query: RowsQuery, signal: AbortSignal): Promise<RowPage> {
+    const { plan, spec, ctx } = await rowsPlan(query, signal);
+    const [page, count] = await Promise.all([
+      runRows(ctx.record.name, () => buildRowsPageQuery(plan, spec, { offset: query.offset, limit: query.limit }), signal),
+      runRows(ctx.record.name, () => buildRowsCountQuery(plan, spec), signal),
+    ]);
+    return { columns: page.columns, rows: page.rows.map((row) => row.map(toCell)), offset: query.offset, total: Number(count.rows[0]?.[0] ?? 0) };
+  }
+
+  async function exportRows(request: RowsExportRequest, signal: AbortSignal): Promise<RowsExport> {
+    const { plan, spec, ctx } = await rowsPlan(request, signal);
+    const result = await runRows(ctx.record.name, () => buildRowsExportQuery(plan, spec, ROWS_EXPORT_LIMIT + 1), signal);
+    const truncated = result.rows.length > ROWS_EXPORT_LIMIT;
+    const cells = result.rows.slice(0, ROWS_EXPORT_LIMIT).map((row) => row.map(toCell));
+    const names = result.columns.map((c) => c.name);
+    const text = request.format === 'csv' ? toCsv(names, cells) : cells.map((row) => JSON.stringify(Object.fromEntries(names.map((n, i) => [n, row[i]])))).join('\n') + (cells.length ? '\n' : '');
+    const bytes = Buffer.from(text, 'utf8');
+    const base = `${ctx.record.name}-rows`.replace(/[\\/:*?"<>|\s]+/g, '_');
+    return {
+      fileName: `${base}.${request.format === 'csv' ? 'csv' : 'jsonl'}`,
+      mimeType: request.format === 'csv' ? 'text/csv;charset=utf-8' : 'application/jsonl;charset=utf-8',
+      base64: bytes.toString('base64'),
+      bytes: bytes.length,
+      rows: cells.length,
+      truncated,
+    };
+  }
+
+  // --------------------------------------------------------------------------- search
+
+  /** DuckDB compiles the pattern (RE2, as the charts will): an invalid one is worded here, before any chart runs it. */
+  async function checkPattern(pattern: string, signal: AbortSignal) {
+    try {
+      await runChartSql(`SELECT regexp_matches('', $pattern)`, { pattern }, signal);
+    } catch (error) {
+      throw new AppError('search_pattern_invalid', { message: duckdbMessage(error) }, { cause: error });
+    }
+  }
+
+  async function checkSearch(datasetId: number, search: Search, signal: AbortSignal): Promise<SearchCheck> {
+    const ctx = await context(datasetId);
+    try {
+      const resolved = resolveSearch(search, ctx.columns, ctx.roles);
+      if (search.regex) await checkPattern(search.text, signal);
+      return { ok: true, columns: searchedColumns(resolved) };
+    } catch (error) {
+      const worded = planError(error, ctx.record.name, 'search');
+      if (worded instanceof AppError) return { ok: false, code: worded.code, params: worded.params as Record<string, string | number> };
+      throw error;
+    }
   }
 
   /** The SQL of a chart as the service would run it (the benchmark runs it bare, too). */
@@ -454,8 +549,9 @@ export function createDashboardService(deps: DashboardDeps) {
       timeMin: ctx.record.timeMin,
       timeMax: ctx.record.timeMax,
       endpointIndex: needsIndex ? await endpointIndex(ctx, signal) : null,
+      columns: ctx.columns,
     };
-    return { source: { ...source, columns: ctx.columns }, datasetName: ctx.record.name };
+    return { source, datasetName: ctx.record.name };
   }
 
   return {
@@ -464,6 +560,9 @@ export function createDashboardService(deps: DashboardDeps) {
     chart,
     chartSql,
     exportChart,
+    rows,
+    exportRows,
+    checkSearch,
     builderSource,
     /** Runs a chart's statement on the dashboard's connections (custom charts share them). */
     runChartSql,
@@ -479,6 +578,14 @@ export function createDashboardService(deps: DashboardDeps) {
 
 export type DashboardService = ReturnType<typeof createDashboardService>;
 
+/** What planning a chart or the grid refuses, as the error the UI words. */
+function planError(error: unknown, dataset: string, chart: string): unknown {
+  if (error instanceof MissingRoleError) return new AppError('chart_roles_missing', { chart, role: error.role }, { cause: error });
+  if (error instanceof SearchError) return new AppError(error.code, error.params, { cause: error });
+  if (error instanceof MissingColumnError) return new AppError('filter_column_missing', { column: error.column, dataset }, { cause: error });
+  return error;
+}
+
 /** `demo_service-events-20240304-0900-20240311-0859`: what and when, in the chart's zone. */
 function fileBase(dataset: string, chart: string, result: ChartResult, zone: string): string {
   const stamp = (ms: number) => formatZoned(ms, zone, 'minute').replace(/[-:]/g, '').replace(' ', '-');
@@ -488,12 +595,15 @@ function fileBase(dataset: string, chart: string, result: ChartResult, zone: str
 
 export function createDashboardHandlers(
   dashboard: DashboardService,
-): Pick<Handlers, 'dashboard.roles' | 'dashboard.setRoles' | 'dashboard.chart' | 'dashboard.export'> {
+): Pick<Handlers, 'dashboard.roles' | 'dashboard.setRoles' | 'dashboard.chart' | 'dashboard.export' | 'dashboard.rows' | 'dashboard.exportRows' | 'dashboard.checkSearch'> {
   return {
     'dashboard.roles': (input) => dashboard.roles(input.datasetId),
     'dashboard.setRoles': (input) => dashboard.setRoles(input.datasetId, input.roles),
     'dashboard.chart': (input, { signal }) => dashboard.chart(input, signal),
     'dashboard.export': (input, { signal }) => dashboard.exportChart(input, signal),
+    'dashboard.rows': (input, { signal }) => dashboard.rows(input, signal),
+    'dashboard.exportRows': (input, { signal }) => dashboard.exportRows(input, signal),
+    'dashboard.checkSearch': (input, { signal }) => dashboard.checkSearch(input.datasetId, input.search, signal),
   };
 }
 

@@ -96,6 +96,12 @@ export function DataGrid({
             <Text size="xs" fw={600} truncate>
               {column.name}
             </Text>
+            {/* Times are shown in the user's zone: the header says which. */}
+            {column.type.startsWith('TIMESTAMP') && (
+              <Text size="xs" c="dimmed" span style={{ whiteSpace: 'nowrap' }} data-testid="column-zone">
+                {zone}
+              </Text>
+            )}
             {sort?.column === column.name && (sort.direction === 'asc' ? <IconArrowUp size={12} /> : <IconArrowDown size={12} />)}
           </UnstyledButton>
         ))}

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DatasetId, IsoInstant, empty, method } from '../schemas';
 import { CertificateInfo, SecretInput, SecretLocation, TlsTrust, WireErrorSchema } from './mail';
-import { FieldFilter, MessageSearch, TimeRange } from '../../charts/spec';
+import { FieldFilter, Search, TimeRange } from '../../charts/spec';
 
 /**
  * The e-mailed analysis report (issue 10): SMTP accounts to send with (the password goes
@@ -137,7 +137,7 @@ export const ReportSpec = z
     datasetId: DatasetId,
     period: ReportPeriod.default({ kind: '24h' }),
     filters: z.array(FieldFilter).max(50).default([]),
-    search: MessageSearch.nullable().default(null),
+    search: Search.nullable().default(null),
     /** IANA zone of the report's times; null: the user's zone setting when it is made. */
     zone: z.string().min(1).max(64).nullable().default(null),
     language: z.enum(reportLanguages).default('en'),
@@ -170,7 +170,7 @@ export const ReportUpdate = z
     datasetId: DatasetId.optional(),
     period: ReportPeriod.optional(),
     filters: z.array(FieldFilter).max(50).optional(),
-    search: MessageSearch.nullable().optional(),
+    search: Search.nullable().optional(),
     zone: z.string().min(1).max(64).nullable().optional(),
     language: z.enum(reportLanguages).optional(),
     recipients: z.array(EmailAddress).max(50).optional(),
@@ -229,7 +229,7 @@ export const ReportView = z
   .object({
     range: TimeRange.nullable(),
     filters: z.array(FieldFilter).max(50).default([]),
-    search: MessageSearch.nullable().default(null),
+    search: Search.nullable().default(null),
   })
   .strict();
 export type ReportView = z.infer<typeof ReportView>;

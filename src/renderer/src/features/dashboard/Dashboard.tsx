@@ -1,7 +1,6 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import {
   Alert,
-  Badge,
   Box,
   Button,
   CloseButton,
@@ -13,16 +12,14 @@ import {
   Switch,
   Text,
   TextInput,
-  Tooltip,
   useComputedColorScheme,
 } from '@mantine/core';
-import { IconCheck, IconLayoutGrid, IconPlus, IconSearch, IconZoomReset } from '@tabler/icons-react';
+import { IconCheck, IconLayoutGrid, IconPlus, IconSearch } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { DatasetSummary } from '@shared/api/contract';
-import { filterLabel, rangeLabel, type Translate } from '@shared/charts/describe';
 import type { ChartId } from '@shared/charts/spec';
 import type { CustomChart } from '@shared/charts/customSpec';
-import { chartHeightPx, itemKey, resolveLayout, type DashboardLayout, type LayoutItem, type SavedDashboard } from '@shared/charts/layout';
+import { chartHeightPx, itemKey, resolveLayout, type DashboardLayout, type LayoutItem } from '@shared/charts/layout';
 import { useErrorText } from '../../ui/useErrorText';
 import { useDatasets } from '../datasets/useDatasets';
 import { ChartCard } from './ChartCard';
@@ -30,55 +27,54 @@ import { CustomChartCard } from './CustomChartCard';
 import { ChartBuilder } from './ChartBuilder';
 import { ArrangePanel } from './ArrangePanel';
 import { RolesPanel } from './RolesPanel';
-import { useDashboardFilters, useDashboardRefresh, useDebounced, useRoles, type Period } from './useDashboard';
-import { newChartId, useLayoutAutosave, useSavedDashboard } from './useLayout';
+import { useCheckedSearch, useDashboardRefresh, useDebounced, useRoles, type DashboardFilters, type Period } from './useDashboard';
+import { FilterBar } from './FilterBar';
+import { newChartId, type SaveState } from './useLayout';
 import { ReportButton } from '../report/ReportButton';
 
 /**
  * The service dashboard of one dataset, as saved (issue 8): the standard charts its column
  * roles allow and the user's own charts, in the saved order and sizes, under one filter
- * state (time range, filter chips, message search) that every chart follows.
+ * state (time range, filter chips, search) that every chart, and the Rows grid, follows.
+ * A click on a bar, slice or point adds its chip and opens the rows behind it.
  */
-export function Dashboard({ dataset, zone }: { dataset: DatasetSummary; zone: string }) {
+export function Dashboard({
+  dataset,
+  zone,
+  items,
+  setItems,
+  autosave,
+  filters,
+  onReset,
+  onShowRows,
+}: {
+  dataset: DatasetSummary;
+  zone: string;
+  /** The saved order and sizes, kept (and saved with the filter state) by the dataset view. */
+  items: LayoutItem[];
+  setItems: (items: LayoutItem[]) => void;
+  autosave: { state: SaveState; error: unknown };
+  filters: DashboardFilters;
+  onReset: () => void;
+  onShowRows: () => void;
+}) {
   const { t } = useTranslation();
-  const errorText = useErrorText();
-  const saved = useSavedDashboard(dataset.id);
-  // Bumped by a reset: the dashboard starts again from what was saved.
-  const [generation, setGeneration] = useState(0);
-  if (saved.error) return <Alert color="red">{errorText(saved.error)}</Alert>;
-  if (!saved.data) {
-    return (
-      <Group p="md">
-        <Loader size="sm" />
-        <Text size="sm">{t('dashboard.loading')}</Text>
-      </Group>
-    );
-  }
-  return <SavedDashboardView key={generation} dataset={dataset} zone={zone} saved={saved.data} onReset={() => setGeneration((g) => g + 1)} />;
-}
-
-function SavedDashboardView({ dataset, zone, saved, onReset }: { dataset: DatasetSummary; zone: string; saved: SavedDashboard; onReset: () => void }) {
-  const { t, i18n } = useTranslation();
   const errorText = useErrorText();
   const scheme = useComputedColorScheme('light');
   const roles = useRoles(dataset.id);
   const datasets = useDatasets();
-  const filters = useDashboardFilters(dataset, saved.layout.filter);
   const { state } = filters;
-  const [searchText, setSearchText] = useState(saved.layout.filter.search?.text ?? '');
-  const [regex, setRegex] = useState(saved.layout.filter.search?.regex ?? false);
-  const [items, setItems] = useState<LayoutItem[]>(saved.layout.items);
+  const [searchText, setSearchText] = useState(state.search?.text ?? '');
+  const [regex, setRegex] = useState(state.search?.regex ?? false);
   const [builder, setBuilder] = useState<{ chart: CustomChart | null } | null>(null);
   const [arranging, setArranging] = useState(false);
   const layout = useMemo<DashboardLayout>(() => ({ version: 1, items, filter: state }), [items, state]);
-  const autosave = useLayoutAutosave(dataset.id, layout);
   const debouncedSearch = useDebounced(searchText.trim(), 400);
-  const language = i18n.language === 'ko' ? 'ko' : 'en';
-  const tr: Translate = (key, params) => t(key, params as never) as unknown as string;
   useDashboardRefresh();
 
-  const { setSearch } = filters;
-  useEffect(() => setSearch(debouncedSearch ? { text: debouncedSearch, regex } : null), [debouncedSearch, regex, setSearch]);
+  // A search is checked (terms, columns, the regex compiled by DuckDB) before the charts get it: a bad one is worded under the box.
+  const searchProblem = useCheckedSearch(dataset.id, debouncedSearch, regex, filters.setSearch);
+  const searchError = searchProblem ? errorText(searchProblem) : null;
 
   if (roles.error) return <Alert color="red">{errorText(roles.error)}</Alert>;
   if (!roles.data) {
@@ -99,7 +95,6 @@ function SavedDashboardView({ dataset, zone, saved, onReset }: { dataset: Datase
     setItems(at < 0 ? [...items, { kind: 'custom', chart, wide: false, height: 'normal' }] : items.map((item, i) => (i === at && item.kind === 'custom' ? { ...item, chart } : item)));
     setBuilder(null);
   };
-  const hasMessage = roles.data.roles.message !== null;
   const hasTime = roles.data.roles.time !== null;
 
   const card = (chart: ChartId, height: number) => (
@@ -112,7 +107,10 @@ function SavedDashboardView({ dataset, zone, saved, onReset }: { dataset: Datase
       state={state}
       scheme={scheme}
       height={height}
-      onFilter={filters.addFilter}
+      onFilter={(filter) => {
+        filters.addFilter(filter);
+        onShowRows();
+      }}
       onRange={filters.setRange}
       onStackBy={filters.setStackBy}
       onLogScale={filters.setLogScale}
@@ -169,56 +167,25 @@ function SavedDashboardView({ dataset, zone, saved, onReset }: { dataset: Datase
           size="xs"
           w={320}
           label={t('dashboard.search.label')}
-          placeholder={hasMessage ? t('dashboard.search.placeholder') : t('dashboard.search.noMessage')}
-          disabled={!hasMessage}
+          placeholder={t('dashboard.search.placeholder')}
+          error={searchError}
           value={searchText}
           onChange={(event) => setSearchText(event.currentTarget.value)}
           leftSection={<IconSearch size={14} />}
           rightSection={searchText ? <CloseButton size="xs" aria-label={t('dashboard.search.clear')} onClick={() => setSearchText('')} /> : null}
           data-testid="dashboard-search"
         />
-        <Switch size="xs" label={t('dashboard.search.regex')} checked={regex} disabled={!hasMessage} onChange={(e) => setRegex(e.currentTarget.checked)} mb={6} />
+        <Switch size="xs" label={t('dashboard.search.regex')} checked={regex} onChange={(e) => setRegex(e.currentTarget.checked)} mb={6} />
         <ReportButton dataset={dataset} zone={zone} view={{ range: state.range, filters: state.filters, search: state.search }} />
       </Group>
 
-      <Group gap={6} wrap="wrap" mih={26}>
-        <Text size="xs" c="dimmed" data-testid="dashboard-range">
-          {hasTime ? rangeLabel(tr, state.range ?? rangeOf(dataset), zone) : t('dashboard.scope.noTime')}
-        </Text>
-        {state.range && (
-          <Tooltip label={t('dashboard.period.reset')}>
-            <Button size="compact-xs" variant="subtle" leftSection={<IconZoomReset size={14} />} onClick={() => filters.setPeriod('all')}>
-              {t('dashboard.period.all')}
-            </Button>
-          </Tooltip>
-        )}
-        {state.filters.map((filter) => {
-          const label = filterLabel(tr, filter, language);
-          return (
-            <Badge
-              key={JSON.stringify(filter)}
-              variant="light"
-              tt="none"
-              size="lg"
-              radius="sm"
-              data-testid="filter-chip"
-              rightSection={<CloseButton size="xs" variant="transparent" aria-label={t('dashboard.filters.remove', { label })} onClick={() => filters.removeFilter(filter)} />}
-            >
-              {label}
-            </Badge>
-          );
-        })}
-        {state.filters.length > 1 && (
-          <Button size="compact-xs" variant="subtle" onClick={filters.clearFilters}>
-            {t('dashboard.filters.clear')}
-          </Button>
-        )}
+      <FilterBar dataset={dataset} zone={zone} hasTime={hasTime} filters={filters}>
         {shown.length > 0 && (
           <Text size="xs" c="dimmed">
             {t('dashboard.period.hint')}
           </Text>
         )}
-      </Group>
+      </FilterBar>
 
       {shown.length === 0 ? (
         <Alert color="gray">{t('dashboard.noCharts')}</Alert>
@@ -266,10 +233,4 @@ function SavedDashboardView({ dataset, zone, saved, onReset }: { dataset: Datase
       )}
     </Stack>
   );
-}
-
-/** The dataset's whole range, half-open like every other. */
-function rangeOf(dataset: DatasetSummary): { from: string; to: string } | null {
-  if (!dataset.timeMin || !dataset.timeMax) return null;
-  return { from: dataset.timeMin, to: new Date(Date.parse(dataset.timeMax) + 1).toISOString() };
 }

@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ChartQueryInput, FieldFilter, MessageSearch, Roles, StackBy, TimeRange } from '@shared/charts/spec';
+import type { ChartQueryInput, FieldFilter, Search, Roles, StackBy, TimeRange } from '@shared/charts/spec';
 import type { DatasetSummary } from '@shared/api/contract';
+import { AppError, type ErrorCode } from '@shared/api/errors';
+import { lastPeriod } from '@shared/report/period';
 import { useApi } from '../../app/api';
 
 export const dashboardKey = ['dashboard'] as const;
@@ -13,27 +15,28 @@ export interface DashboardFilterState {
   period: Period;
   range: TimeRange | null;
   filters: FieldFilter[];
-  search: MessageSearch | null;
+  search: Search | null;
   stackBy: StackBy;
   logScale: boolean;
 }
 
-const periodMs: Record<'24h' | '7d', number> = { '24h': 24 * 3600_000, '7d': 7 * 24 * 3600_000 };
+/** The report's window (`lastPeriod`), so "Last 24 h" counts the same rows here and in the report. */
+function lastRange(period: '24h' | '7d', timeMax: string, zone: string): TimeRange {
+  const { range } = lastPeriod(period, timeMax, new Date(), zone);
+  return { from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString() };
+}
 
 const sameFilter = (a: FieldFilter, b: FieldFilter) => JSON.stringify(a) === JSON.stringify(b);
 
 /** A saved filter state as it applies now: "the last 24 hours" of a dataset that has grown since end later. */
-function restoredFilters(dataset: DatasetSummary, saved: DashboardFilterState | undefined): DashboardFilterState {
+function restoredFilters(dataset: DatasetSummary, zone: string, saved: DashboardFilterState | undefined): DashboardFilterState {
   const initial: DashboardFilterState = saved ?? { period: 'all', range: null, filters: [], search: null, stackBy: 'auto', logScale: true };
-  if ((initial.period === '24h' || initial.period === '7d') && dataset.timeMax) {
-    const to = Date.parse(dataset.timeMax) + 1;
-    return { ...initial, range: { from: new Date(to - periodMs[initial.period]).toISOString(), to: new Date(to).toISOString() } };
-  }
+  if ((initial.period === '24h' || initial.period === '7d') && dataset.timeMax) return { ...initial, range: lastRange(initial.period, dataset.timeMax, zone) };
   return initial;
 }
 
-export function useDashboardFilters(dataset: DatasetSummary, saved?: DashboardFilterState) {
-  const [state, setState] = useState<DashboardFilterState>(() => restoredFilters(dataset, saved));
+export function useDashboardFilters(dataset: DatasetSummary, zone: string, saved?: DashboardFilterState) {
+  const [state, setState] = useState<DashboardFilterState>(() => restoredFilters(dataset, zone, saved));
 
   const setPeriod = useCallback(
     (period: Period) => {
@@ -42,15 +45,17 @@ export function useDashboardFilters(dataset: DatasetSummary, saved?: DashboardFi
         return;
       }
       // Logs are history: the last day is the day before the dataset's last event.
-      const to = Date.parse(dataset.timeMax) + 1;
-      setState((s) => ({ ...s, period, range: { from: new Date(to - periodMs[period]).toISOString(), to: new Date(to).toISOString() } }));
+      const range = lastRange(period, dataset.timeMax, zone);
+      setState((s) => ({ ...s, period, range }));
     },
-    [dataset.timeMax],
+    [dataset.timeMax, zone],
   );
 
   return {
     state,
     setPeriod,
+    /** A whole filter state at once (the one Back or a bookmark brings). */
+    replace: useCallback((next: DashboardFilterState) => setState(restoredFilters(dataset, zone, next)), [dataset, zone]),
     setRange: useCallback((fromMs: number, toMs: number) => {
       setState((s) => ({ ...s, period: 'selected', range: { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString() } }));
     }, []),
@@ -60,7 +65,7 @@ export function useDashboardFilters(dataset: DatasetSummary, saved?: DashboardFi
     removeFilter: useCallback((filter: FieldFilter) => setState((s) => ({ ...s, filters: s.filters.filter((f) => !sameFilter(f, filter)) })), []),
     clearFilters: useCallback(() => setState((s) => ({ ...s, filters: [] })), []),
     // The same search again (a restored one, re-applied after typing stops) keeps the state as it is.
-    setSearch: useCallback((search: MessageSearch | null) => setState((s) => (JSON.stringify(s.search) === JSON.stringify(search) ? s : { ...s, search })), []),
+    setSearch: useCallback((search: Search | null) => setState((s) => (JSON.stringify(s.search) === JSON.stringify(search) ? s : { ...s, search })), []),
     setStackBy: useCallback((stackBy: StackBy) => setState((s) => ({ ...s, stackBy })), []),
     setLogScale: useCallback((logScale: boolean) => setState((s) => ({ ...s, logScale })), []),
   };
@@ -111,6 +116,26 @@ export function useDashboardRefresh() {
   useEffect(() => api.on('patterns.progress', (p) => p.state === 'done' && void client.invalidateQueries({ queryKey: dashboardKey })), [api, client]);
 }
 
+/**
+ * A search box's text as a search to apply: checked by the owner first (terms, columns, a
+ * regex compiled by DuckDB), so a bad one is a `problem` worded under the box and never a
+ * failed chart or grid. `search` is null while the box is empty; it keeps the last good
+ * search while a new text is checked or wrong.
+ */
+export function useCheckedSearch(datasetId: number, text: string, regex: boolean, onSearch: (search: Search | null) => void) {
+  const api = useApi();
+  const check = useQuery({
+    queryKey: [...dashboardKey, 'checkSearch', datasetId, text, regex],
+    queryFn: ({ signal }) => api.call('dashboard.checkSearch', { datasetId, search: { text, regex, column: null } }, { signal }),
+    enabled: text !== '',
+  });
+  useEffect(() => {
+    if (!text) onSearch(null);
+    else if (check.data?.ok) onSearch({ text, regex, column: null });
+  }, [text, regex, check.data, onSearch]);
+  return text && check.data && !check.data.ok ? new AppError(check.data.code as ErrorCode, check.data.params) : null;
+}
+
 /** The search box applies its text after a pause in typing. */
 export function useDebounced<T>(value: T, delayMs: number): T {
   const [debounced, setDebounced] = useState(value);
@@ -125,3 +150,5 @@ export function useDebounced<T>(value: T, delayMs: number): T {
 export function useRoundedWidth(width: number): number {
   return useMemo(() => Math.min(4000, Math.max(200, Math.round(width / 200) * 200 || 1000)), [width]);
 }
+
+export type DashboardFilters = ReturnType<typeof useDashboardFilters>;

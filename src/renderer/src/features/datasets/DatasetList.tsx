@@ -34,8 +34,15 @@ export function DatasetList({
           {datasets.map((dataset) => (
             <NavLink
               key={dataset.id}
+              // A real link: reachable with Tab, opened with Enter, and its address is the dataset's.
+              component="a"
+              href={`#/datasets/${dataset.id}`}
+              aria-current={dataset.id === selectedId ? 'page' : undefined}
               active={dataset.id === selectedId}
-              onClick={() => onSelect(dataset.id)}
+              onClick={(event) => {
+                event.preventDefault();
+                onSelect(dataset.id);
+              }}
               leftSection={<IconTable size={16} />}
               label={dataset.name}
               description={

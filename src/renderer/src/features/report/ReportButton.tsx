@@ -5,7 +5,7 @@ import { IconChevronDown, IconEye, IconFileTypeHtml, IconHistory, IconMail, Icon
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { DatasetSummary } from '@shared/api/contract';
-import type { ReportDefinition, ReportSend, ReportView } from '@shared/api/contract/report';
+import { ReportSpec, type ReportDefinition, type ReportRequest, type ReportSend, type ReportView } from '@shared/api/contract/report';
 import { useApi } from '../../app/api';
 import { useErrorText } from '../../ui/useErrorText';
 import { ReportHistoryDialog, ReportPreviewDialog } from './ReportDialogs';
@@ -19,7 +19,7 @@ import { downloadText, recordedError, reportKeys, useReports, useSmtpAccounts } 
  * The menu beside it has the preview, the HTML file, the history and the settings.
  */
 export function ReportButton({ dataset, zone, view }: { dataset: DatasetSummary; zone: string; view: ReportView }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const api = useApi();
   const client = useQueryClient();
   const errorText = useErrorText();
@@ -27,6 +27,8 @@ export function ReportButton({ dataset, zone, view }: { dataset: DatasetSummary;
   const accounts = useSmtpAccounts();
   const [dialog, setDialog] = useState<'settings' | 'preview' | 'history' | null>(null);
   const report = reports.data?.find((r) => r.datasetId === dataset.id) ?? null;
+  // Preview and file need no mail set-up: without a saved report they show the dashboard's view as a report.
+  const request: ReportRequest = report ? { reportId: report.id, view } : { spec: ReportSpec.parse({ datasetId: dataset.id, period: { kind: 'dashboard' }, zone, language: i18n.language === 'ko' ? 'ko' : 'en' }), view };
 
   const announce = (sent: ReportSend) => {
     const server = accounts.data?.find((a) => a.name === sent.account)?.host ?? sent.account ?? '';
@@ -58,7 +60,7 @@ export function ReportButton({ dataset, zone, view }: { dataset: DatasetSummary;
   });
 
   const file = useMutation({
-    mutationFn: (reportId: number) => api.call('reports.file', { reportId, view }),
+    mutationFn: (fileRequest: ReportRequest) => api.call('reports.file', fileRequest),
     onSuccess: (made) => downloadText(made.html, made.fileName, 'text/html;charset=utf-8'),
     onError: (error) => notifications.show({ color: 'red', message: errorText(error), autoClose: false }),
   });
@@ -88,10 +90,10 @@ export function ReportButton({ dataset, zone, view }: { dataset: DatasetSummary;
             </Button>
           </Menu.Target>
           <Menu.Dropdown>
-            <Menu.Item leftSection={<IconEye size={14} />} disabled={!report} onClick={() => setDialog('preview')}>
+            <Menu.Item leftSection={<IconEye size={14} />} onClick={() => setDialog('preview')}>
               {t('report.preview')}
             </Menu.Item>
-            <Menu.Item leftSection={<IconFileTypeHtml size={14} />} disabled={!report || file.isPending} onClick={() => report && file.mutate(report.id)}>
+            <Menu.Item leftSection={<IconFileTypeHtml size={14} />} disabled={file.isPending} onClick={() => file.mutate(request)}>
               {t('report.saveFile')}
             </Menu.Item>
             <Menu.Item leftSection={<IconHistory size={14} />} onClick={() => setDialog('history')}>
@@ -104,7 +106,7 @@ export function ReportButton({ dataset, zone, view }: { dataset: DatasetSummary;
         </Menu>
       </Button.Group>
       {dialog === 'settings' && <ReportSettingsDialog dataset={dataset} zone={zone} report={report} onClose={() => setDialog(null)} onSaved={onSaved} />}
-      {dialog === 'preview' && report && <ReportPreviewDialog reportId={report.id} view={view} onClose={() => setDialog(null)} />}
+      {dialog === 'preview' && <ReportPreviewDialog request={request} onClose={() => setDialog(null)} onSetUp={report ? null : () => setDialog('settings')} />}
       {dialog === 'history' && <ReportHistoryDialog reportId={report?.id ?? null} zone={zone} onClose={() => setDialog(null)} />}
     </>
   );

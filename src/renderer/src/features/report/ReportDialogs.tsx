@@ -1,7 +1,9 @@
-import { Alert, Badge, Center, Group, Loader, Modal, ScrollArea, Stack, Table, Tabs, Text } from '@mantine/core';
+import { Alert, Badge, Button, Center, Group, Loader, Modal, ScrollArea, Stack, Table, Tabs, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconCopy, IconSettings } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { ReportSend, ReportView } from '@shared/api/contract/report';
+import type { ReportRequest, ReportSend } from '@shared/api/contract/report';
 import { useApi } from '../../app/api';
 import { formatInstant } from '../../app/time';
 import { useErrorText } from '../../ui/useErrorText';
@@ -12,15 +14,16 @@ const sizeText = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / (1024 * 
 /**
  * Exactly what "Send report" sends: sender, recipients, subject, the HTML part (shown in a
  * sandboxed frame that runs nothing, its `cid:` charts as data), the plain text and the
- * attachments with their sizes.
+ * attachments with their sizes. With no report set up yet (no account, no recipients) it
+ * shows the report of the dashboard's view all the same, and offers the mail set-up.
  */
-export function ReportPreviewDialog({ reportId, view, onClose }: { reportId: number; view: ReportView; onClose: () => void }) {
+export function ReportPreviewDialog({ request, onClose, onSetUp }: { request: ReportRequest; onClose: () => void; onSetUp: (() => void) | null }) {
   const { t } = useTranslation();
   const api = useApi();
   const errorText = useErrorText();
   const preview = useQuery({
-    queryKey: ['reports', 'preview', reportId, view],
-    queryFn: ({ signal }) => api.call('reports.preview', { reportId, view }, { signal }),
+    queryKey: ['reports', 'preview', request],
+    queryFn: ({ signal }) => api.call('reports.preview', request, { signal }),
     staleTime: 0,
     gcTime: 0,
   });
@@ -35,6 +38,16 @@ export function ReportPreviewDialog({ reportId, view, onClose }: { reportId: num
         </Center>
       ) : (
         <Stack gap="xs">
+          {onSetUp && (
+            <Alert color="blue" data-testid="report-not-set-up">
+              <Group justify="space-between" gap="xs">
+                <Text size="sm">{t('report.notSetUp')}</Text>
+                <Button size="xs" variant="light" leftSection={<IconSettings size={14} />} onClick={onSetUp}>
+                  {t('report.setUpMail')}
+                </Button>
+              </Group>
+            </Alert>
+          )}
           <Table fz="sm" withRowBorders={false} verticalSpacing={2}>
             <Table.Tbody>
               <Table.Tr>
@@ -85,9 +98,25 @@ export function ReportPreviewDialog({ reportId, view, onClose }: { reportId: num
               </Table>
             </Tabs.Panel>
           </Tabs>
-          <Text size="xs" c="dimmed">
-            {t('report.previewSize', { size: sizeText(data.bytes) })}
-          </Text>
+          <Group justify="space-between">
+            <Text size="xs" c="dimmed">
+              {t('report.previewSize', { size: sizeText(data.bytes) })}
+            </Text>
+            <Button
+              size="xs"
+              variant="default"
+              leftSection={<IconCopy size={14} />}
+              data-testid="report-copy"
+              onClick={() =>
+                void navigator.clipboard.writeText(data.text).then(
+                  () => notifications.show({ message: t('report.copied') }),
+                  (error: unknown) => notifications.show({ color: 'red', message: t('report.copyFailed', { message: errorText(error) }) }),
+                )
+              }
+            >
+              {t('report.copyText')}
+            </Button>
+          </Group>
         </Stack>
       )}
     </Modal>

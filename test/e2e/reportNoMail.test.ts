@@ -1,0 +1,68 @@
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, openApp, screenshot, startBrowserMode } from './support/browser';
+import { tempDataDir } from '../integration/support/dataDir';
+
+/** A report is something to look at before it is something to mail: no SMTP account here. */
+const dataDir = tempDataDir('logscope-e2e-report-nomail-');
+let browser: Browser;
+let app: Awaited<ReturnType<typeof startBrowserMode>>;
+
+beforeAll(async () => {
+  app = await startBrowserMode(dataDir);
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+describe('the report with no mail account', () => {
+  it('previews, copies and saves the dashboard’s view as a report, and offers the mail set-up', async () => {
+    const { page, errors, context } = await openApp(browser, app.server.url);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.getByTestId('dashboard').waitFor();
+    await page.getByTestId('report-menu').click();
+    await page.getByRole('menuitem', { name: 'Preview…' }).click();
+    await page.getByTestId('report-not-set-up').waitFor();
+    await expect(page.getByTestId('report-preview-subject').textContent({ timeout: 60_000 })).resolves.toMatch(/^demo_service · /);
+    await page.frameLocator('[data-testid="report-preview-frame"]').locator('body').getByText('demo_service').first().waitFor();
+    await screenshot(page, 'report-nomail-preview-en');
+
+    await page.getByTestId('report-copy').click();
+    await page.getByText('The report’s text is on the clipboard.').waitFor();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toContain('demo_service');
+    expect(copied.length).toBeGreaterThan(200);
+
+    // The set-up is one click away from the preview.
+    await page.getByRole('button', { name: 'Set up sending…' }).click();
+    await page.getByTestId('report-preview').waitFor({ state: 'detached' });
+    await page.getByRole('dialog').waitFor();
+    await screenshot(page, 'report-nomail-setup-en');
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+
+    // Save as HTML: the whole report as one file.
+    await page.getByTestId('report-menu').click();
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByRole('menuitem', { name: 'Save as HTML file' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/\.html$/);
+    const html = fs.readFileSync(await download.path(), 'utf8');
+    expect(html).toMatch(/^<!doctype html>/i);
+    expect(html).toContain('demo_service');
+    expect(errors).toEqual([]);
+  });
+
+  it('says the same in Korean', async () => {
+    const { page, errors } = await openApp(browser, app.server.url, { locale: 'ko-KR', colorScheme: 'dark' });
+    await page.getByTestId('dashboard').waitFor();
+    await page.getByTestId('report-menu').click();
+    await page.getByRole('menuitem', { name: '미리 보기…' }).click();
+    await page.getByTestId('report-not-set-up').getByText('아직 메일 보내기가 설정되지 않았습니다', { exact: false }).waitFor();
+    await page.getByTestId('report-preview-subject').waitFor({ timeout: 60_000 });
+    await page.frameLocator('[data-testid="report-preview-frame"]').locator('body').getByText('demo_service').first().waitFor();
+    await screenshot(page, 'report-nomail-preview-ko-dark');
+    expect(errors).toEqual([]);
+  });
+});
