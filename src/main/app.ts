@@ -26,6 +26,7 @@ import { createDashboardLayoutService, createDashboardsHandlers, type DashboardL
 import { createCustomChartService, type CustomChartService } from './services/dashboard/custom';
 import { createPatternHandlers, createPatternService, type PatternService } from './services/patterns/patterns';
 import { createSmtpHandlers, createSmtpService } from './services/mailOut/smtp';
+import { createOAuthTokens, type OAuthTokens } from './services/oauth/tokens';
 import type { SmtpTimeouts } from './services/mailOut/sender';
 import { createReportHandlers, createReportService } from './services/reports/reports';
 import { createAlertExecutor } from './services/reports/alerts';
@@ -65,6 +66,8 @@ export interface AppCore {
   rpc: RpcServer;
   imports: ImportService;
   mailIn: MailInService;
+  /** OAuth2 grants of IMAP and SMTP accounts (sign-in stores them; tests seed them). */
+  oauth: OAuthTokens;
   dashboard: DashboardService;
   /** Saved dashboards; `layouts.dashboardLayout(datasetId)`: the charts a dataset's dashboard shows, in order. */
   layouts: DashboardLayoutService;
@@ -144,6 +147,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
   });
 
   const secrets = options.secretStore ?? createSecretStore({ encryptedFile: layout.secretsFile, encryptor: options.secretEncryptor });
+  const oauth = createOAuthTokens({ secrets, clock });
   const mailIn = createMailInService({
     db,
     events,
@@ -151,6 +155,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
     log,
     imports,
     secrets,
+    oauth,
     tempDir: layout.tempDir,
     ownerKind: options.ownerKind,
     appVersion,
@@ -160,7 +165,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
   const dashboard = createDashboardService({ db, events, clock, log });
   const layouts = createDashboardLayoutService({ db, events, clock, log, dashboard });
   const customCharts = createCustomChartService({ dashboard, query, log });
-  const smtp = createSmtpService({ db, clock, log, secrets, timeouts: options.smtpTimeouts, retryDelaysMs: options.smtpRetryDelaysMs });
+  const smtp = createSmtpService({ db, clock, log, secrets, oauth, timeouts: options.smtpTimeouts, retryDelaysMs: options.smtpRetryDelaysMs });
   const reports = createReportService({ db, clock, log, dashboard, patterns, settings, smtp, savedCharts: savedDashboardCharts(layouts, customCharts) });
 
   const retention = createRetention({ db, clock, events, log });
@@ -233,6 +238,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
     rpc,
     imports,
     mailIn,
+    oauth,
     dashboard,
     layouts,
     customCharts,

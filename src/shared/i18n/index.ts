@@ -2,6 +2,7 @@ import { mergeMessages } from './bilingual';
 import { coreMessages } from './messages/core';
 import { importMessages } from './messages/imports';
 import { mailMessages } from './messages/mail';
+import { oauthMessages } from './messages/oauth';
 import { dashboardMessages } from './messages/dashboard';
 import { patternMessages } from './messages/patterns';
 import { formatMessages } from './messages/formats';
@@ -11,9 +12,9 @@ import { builderMessages } from './messages/builder';
 import { reportMessages } from './messages/report';
 
 /** Every feature's UI text; a feature adds its `bilingual(...)` part here. */
-const parts = [coreMessages, importMessages, mailMessages, dashboardMessages, patternMessages, formatMessages, consoleMessages, jobMessages, builderMessages, reportMessages];
+const parts = [coreMessages, importMessages, mailMessages, oauthMessages, dashboardMessages, patternMessages, formatMessages, consoleMessages, jobMessages, builderMessages, reportMessages];
 
-export type Messages = typeof coreMessages.en & typeof importMessages.en & typeof mailMessages.en & typeof dashboardMessages.en & typeof patternMessages.en & typeof formatMessages.en & typeof consoleMessages.en & typeof jobMessages.en & typeof builderMessages.en & typeof reportMessages.en;
+export type Messages = typeof coreMessages.en & typeof importMessages.en & typeof mailMessages.en & typeof oauthMessages.en & typeof dashboardMessages.en & typeof patternMessages.en & typeof formatMessages.en & typeof consoleMessages.en & typeof jobMessages.en & typeof builderMessages.en & typeof reportMessages.en;
 
 export const en = mergeMessages<Messages>(...parts.map((p) => p.en));
 export const ko = mergeMessages<Messages>(...parts.map((p) => p.ko));

@@ -44,8 +44,26 @@ const Password = z
   .max(1024)
   .refine((p) => !/[\r\n]/.test(p), 'a password is one line');
 
+/**
+ * OAuth2 (issue 22): a grant names where a sign-in's tokens are kept — a name in the secure
+ * store, or an absolute path to a credentials file (headless servers). IMAP and SMTP accounts
+ * that name the same grant share its tokens.
+ */
+export const oauthProviderIds = ['google', 'microsoft', 'custom'] as const;
+export const OAuthProviderId = z.enum(oauthProviderIds);
+export type OAuthProviderId = z.infer<typeof OAuthProviderId>;
+
+export const GrantName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(1024)
+  .refine((g) => !/[\p{Cc}]/u.test(g), 'no control characters');
+
 export const SecretInput = z.discriminatedUnion('store', [
   z.object({ store: z.literal('keychain'), password: Password }).strict(),
+  /** Sign in with a grant obtained before (`mail.oauth.signIn`, `logscope account login`). */
+  z.object({ store: z.literal('oauth2'), grant: GrantName }).strict(),
   /** A credentials file on the owner's machine; with a password it is (re)written with mode 0600. */
   z.object({ store: z.literal('file'), path: AbsolutePath, password: Password.optional() }).strict(),
 ]);
@@ -54,6 +72,7 @@ export type SecretInput = z.infer<typeof SecretInput>;
 export const SecretLocation = z.discriminatedUnion('store', [
   z.object({ store: z.literal('keychain'), service: z.string(), account: z.string() }),
   z.object({ store: z.literal('file'), path: z.string() }),
+  z.object({ store: z.literal('oauth2'), grant: z.string() }),
 ]);
 export type SecretLocation = z.infer<typeof SecretLocation>;
 

@@ -197,7 +197,11 @@ function AccountCard({ account, zone, test, onTest }: { account: MailAccount; zo
           </Group>
           <Text size="sm" c="dimmed">
             {account.user} · {account.host}:{account.port} ·{' '}
-            {account.secret.store === 'keychain' ? t('mail.accounts.storedKeychain') : t('mail.accounts.storedFile', { path: account.secret.path })}
+            {account.secret.store === 'keychain'
+              ? t('mail.accounts.storedKeychain')
+              : account.secret.store === 'oauth2'
+                ? t('oauth.signedIn', { user: account.secret.grant })
+                : t('mail.accounts.storedFile', { path: account.secret.path })}
           </Text>
           <Text size="xs" c="dimmed">
             {account.lastTest
@@ -241,7 +245,7 @@ function TestResultView({ account, result, onTrust, trusting }: { account: MailA
   const store =
     result.store.store === 'keychain'
       ? t('mail.test.passwordFromKeychain', { account: result.store.account })
-      : result.store.path
+      : result.store.store === 'file' && result.store.path
         ? t('mail.test.passwordFromFile', { path: result.store.path })
         : '';
   const certificate = result.certificate;
