@@ -8,6 +8,7 @@ import type { Api } from '../../src/shared/api/client';
 import { createTestCertificate, type TestCertificate } from '../servers/certs';
 import { startDovecot, type DovecotServer } from '../servers/dovecot';
 import { startOAuthServer, type OAuthTestServer } from '../servers/oauth';
+import { startSmtpServer } from '../servers/smtp';
 import { tempDataDir } from './support/dataDir';
 
 // The keychain is the real one: run as
@@ -88,5 +89,33 @@ describe('IMAP with an OAuth2 grant (Dovecot oauth2 passdb, tokens introspected 
     const third = await api.call('mail.accounts.test', { id: account.id });
     expect(third.ok).toBe(false);
     expect(third.error).toMatchObject({ code: 'oauth_sign_in_again', params: { grant } });
+  }, 60_000);
+});
+
+describe('SMTP with the same kind of grant (smtp-server XOAUTH2)', () => {
+  it('When the SMTP server refuses the access token, Then nodemailer asks our store once for a new one and the test succeeds', async () => {
+    const smtp = await startSmtpServer({ users: [alice], cert, oauth2: { userOf: (token) => oauth.userOf(token) } });
+    try {
+      const grant = `custom:alice-smtp-${Math.random().toString(36).slice(2, 8)}`;
+      await seedGrant(grant);
+      const account = await api.call('smtp.accounts.create', {
+        name: grant,
+        host: '127.0.0.1',
+        port: smtp.port,
+        security: 'starttls',
+        user: alice.user,
+        from: 'logscope@example.test',
+        trust: { kind: 'ca_file', path: cert.caPath },
+        secret: { store: 'oauth2', grant },
+      });
+      const refreshes = oauth.counts.refresh;
+      oauth.expireAccessTokens();
+      const result = await api.call('smtp.accounts.test', { id: account.id });
+      expect(result.error).toBeNull();
+      expect(smtp.stats.xoauth2Logins).toBe(1);
+      expect(oauth.counts.refresh).toBe(refreshes + 1);
+    } finally {
+      await smtp.stop();
+    }
   }, 60_000);
 });
