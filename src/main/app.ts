@@ -28,6 +28,7 @@ import { createCustomChartService, type CustomChartService } from './services/da
 import { createPatternHandlers, createPatternService, type PatternService } from './services/patterns/patterns';
 import { createSmtpHandlers, createSmtpService } from './services/mailOut/smtp';
 import { createOAuthTokens, type OAuthTokens } from './services/oauth/tokens';
+import { createOAuthHandlers, createOAuthSignIn } from './services/oauth/signIn';
 import type { SmtpTimeouts } from './services/mailOut/sender';
 import { createReportHandlers, createReportService } from './services/reports/reports';
 import { createAlertExecutor } from './services/reports/alerts';
@@ -58,6 +59,10 @@ export interface AppCoreOptions {
   /** SMTP time limits and the pauses between attempts after a transient failure (tests shorten them). */
   smtpTimeouts?: Partial<SmtpTimeouts>;
   smtpRetryDelaysMs?: readonly number[];
+  /** Opens an OAuth2 sign-in page in the system browser (the Electron shell); without it the page opens it. */
+  openExternal?: (url: string) => Promise<void>;
+  /** How long a browser sign-in waits (tests shorten it). */
+  oauthSignInTimeoutMs?: number;
 }
 
 export interface AppCore {
@@ -151,6 +156,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
 
   const secrets = options.secretStore ?? createSecretStore({ encryptedFile: layout.secretsFile, encryptor: options.secretEncryptor });
   const oauth = createOAuthTokens({ secrets, clock });
+  const oauthSignIn = createOAuthSignIn({ tokens: oauth, clock, log, openExternal: options.openExternal, timeoutMs: options.oauthSignInTimeoutMs });
   const mailIn = createMailInService({
     db,
     events,
@@ -226,6 +232,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
     'query.history': (input) => query.history(input.limit),
     ...createImportHandlers(imports),
     ...createMailInHandlers(mailIn),
+    ...createOAuthHandlers(oauthSignIn),
     ...createDashboardHandlers(dashboard),
     ...createDashboardsHandlers(layouts, customCharts),
     ...createPatternHandlers(patterns),
@@ -265,6 +272,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
     async dispose() {
       if (published) await removeOwnerRecord(layout.ownerRecord, process.pid);
       await scheduler.stop();
+      oauthSignIn.dispose();
       mailIn.dispose();
       layouts.dispose();
       dashboard.dispose();

@@ -17,6 +17,7 @@ import { keepRunningInTray } from './shell/tray';
 import { safeStorageEncryptor } from './shell/safeStorage';
 import { setApplicationMenu } from './shell/menu';
 import { checkForUpdates } from './shell/updates';
+import { openSignInPage } from './shell/browser';
 import { openedFilesOf } from './services/openedFiles/openedFiles';
 import type { OpenedFile } from '../shared/api/contract/core';
 
@@ -75,6 +76,7 @@ if (!app.requestSingleInstanceLock()) {
         seedDemo: true,
         log,
         secretEncryptor: safeStorageEncryptor(),
+        openExternal: openSignInPage,
         onWaiting: (holder) =>
           window.webContents.send(`${eventChannelPrefix}app.status`, { state: 'waiting_for_owner', message: String(holder.pid) }),
       });

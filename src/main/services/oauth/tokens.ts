@@ -19,6 +19,8 @@ export const GrantRecord = z.object({
   provider: OAuthProviderId,
   issuer: z.string().url(),
   tokenEndpoint: z.string().url(),
+  /** Kept so "sign in again" needs nothing but the grant's name. */
+  authorizationEndpoint: z.string().url().optional(),
   deviceAuthorizationEndpoint: z.string().url().nullable().default(null),
   clientId: z.string().min(1),
   clientSecret: z.string().min(1).optional(),

@@ -303,6 +303,66 @@ export const MailCollectedFile = z.object({
 });
 export type MailCollectedFile = z.infer<typeof MailCollectedFile>;
 
+/**
+ * Where an OAuth2 sign-in goes: a preset (Google; Microsoft 365 with an optional tenant) or
+ * any OpenID provider found by discovery from its issuer URL. The organisation registers its
+ * own client id with the provider; a secret only where the provider issues one.
+ */
+export const OAuthSignInInput = z.discriminatedUnion('provider', [
+  z
+    .object({
+      provider: z.literal('google'),
+      clientId: z.string().trim().min(1).max(512),
+      clientSecret: z.string().trim().min(1).max(512).optional(),
+      user: z.string().trim().min(1).max(320),
+    })
+    .strict(),
+  z
+    .object({
+      provider: z.literal('microsoft'),
+      clientId: z.string().trim().min(1).max(512),
+      clientSecret: z.string().trim().min(1).max(512).optional(),
+      /** A tenant id or domain; default `organizations` (any work or school account). */
+      tenant: z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z0-9.-]{1,100}$/)
+        .optional(),
+      user: z.string().trim().min(1).max(320),
+    })
+    .strict(),
+  z
+    .object({
+      provider: z.literal('custom'),
+      issuer: z.string().trim().url().max(2000),
+      clientId: z.string().trim().min(1).max(512),
+      clientSecret: z.string().trim().min(1).max(512).optional(),
+      /** Default: `openid offline_access`; mail servers usually want one more of their own. */
+      scope: z.string().trim().min(1).max(2000).optional(),
+      user: z.string().trim().min(1).max(320),
+    })
+    .strict(),
+  /** Sign in again with the settings of a grant this computer already has (after a revocation). */
+  z.object({ provider: z.literal('again'), grant: GrantName }).strict(),
+]);
+export type OAuthSignInInput = z.infer<typeof OAuthSignInInput>;
+
+export const OAuthSignInStarted = z.object({
+  sessionId: z.string(),
+  /** The provider's page; the app has opened it in the system browser when `opened`. */
+  authorizationUrl: z.string().url(),
+  opened: z.boolean(),
+});
+
+export const OAuthSignedIn = z.object({
+  /** Name the grant is stored under: put it in the account's `secret: { store: 'oauth2', grant }`. */
+  grant: z.string(),
+  provider: OAuthProviderId,
+  /** The mailbox user the sign-in was for (from the ID token when the provider sent one). */
+  user: z.string(),
+});
+export type OAuthSignedIn = z.infer<typeof OAuthSignedIn>;
+
 export const mailMethods = {
   /** Whether a secure password store is usable here (which one), and which process owns the data folder. */
   'mail.status': method(
@@ -328,6 +388,10 @@ export const mailMethods = {
     z.object({ jobId: z.string().min(1).max(64), ruleId: z.number().int().positive() }).strict(),
     MailFetchResult,
   ),
+  /** Starts a browser sign-in (authorization code + PKCE, loopback redirect); `complete` waits for it. */
+  'mail.oauth.begin': method(OAuthSignInInput, OAuthSignInStarted),
+  'mail.oauth.complete': method(z.object({ sessionId: z.string().min(1).max(100) }).strict(), OAuthSignedIn),
+  'mail.oauth.cancel': method(z.object({ sessionId: z.string().min(1).max(100) }).strict(), z.object({ cancelled: z.boolean() })),
   'mail.collected': method(
     z
       .object({
