@@ -372,6 +372,8 @@ export function createMailInService(deps: MailInDeps) {
         account,
       );
       log.info('mail fetch finished', { rule: rule.name, outcome: result.outcome, imported: result.imported, failed: result.failed });
+      // A revoked grant shows on the account ("sign in again"), not only on this rule's last run.
+      if (result.error?.code === 'oauth_sign_in_again') await recordTest(connection, account.id, { ok: false, errorCode: result.error.code }, clock.now());
       return result;
     } finally {
       running.delete(ruleId);
