@@ -13,6 +13,7 @@ import { createOAuthSignIn } from '../../src/main/services/oauth/signIn';
 import { silentLogger } from '../../src/main/services/logger';
 import { systemClock } from '../../src/main/services/clock';
 import { tempDataDir } from './support/dataDir';
+import { jsonLines, runCli } from './support/cli';
 
 // The keychain is the real one: run as
 //   scripts/with-keyring.sh npx vitest run test/integration/mailOAuth.test.ts
@@ -210,4 +211,50 @@ describe('Browser sign-in (authorization code + PKCE, loopback redirect on 127.0
   it('When the issuer has no OpenID configuration, Then the sign-in says so before any browser opens', async () => {
     await expect(api.call('mail.oauth.begin', { provider: 'custom', issuer: `${oauth.issuer}/nowhere`, clientId: 'x', user: 'u' })).rejects.toMatchObject({ code: 'oauth_discovery_failed' });
   });
+});
+
+describe('logscope fetch and jobs run with a revoked grant', () => {
+  it('When the grant was revoked, Then logscope fetch says "sign in again" and exits 3', async () => {
+    const cliDir = tempDataDir('logscope-oauth-cli-');
+    const opened = await openAppCore({ dataDir: cliDir, ownerKind: 'serve', memoryLimit: '1GB' });
+    if ('served' in opened) throw new Error('expected to own the data folder');
+    const cliApi = createLocalApi(opened.rpc, opened.events);
+    const grant = `custom:alice-cli-${Math.random().toString(36).slice(2, 8)}`;
+    const issued = oauth.issueGrant();
+    await opened.oauth.save(grant, {
+      v: 1,
+      provider: 'custom',
+      issuer: oauth.issuer,
+      tokenEndpoint: `${oauth.issuer}/token`,
+      deviceAuthorizationEndpoint: null,
+      clientId: oauth.clientId,
+      scope: 'mail',
+      user: alice.user,
+      refreshToken: issued.refreshToken,
+      accessToken: issued.accessToken,
+      expiresAt: Date.now() + issued.expiresIn * 1000,
+    });
+    const account = await cliApi.call('mail.accounts.create', {
+      name: 'cli-oauth',
+      host: '127.0.0.1',
+      port: dovecot.imapsPort,
+      security: 'tls',
+      user: alice.user,
+      trust: { kind: 'pinned', fingerprint256: cert.fingerprint256 },
+      secret: { store: 'oauth2', grant },
+    });
+    await cliApi.call('mail.rules.create', { name: 'cli-rule', accountId: account.id, dataset: 'cli_mail' });
+    await opened.dispose();
+
+    const ok = await runCli(['--data-dir', cliDir, '--json', 'fetch']);
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+
+    oauth.revokeGrants();
+    oauth.expireAccessTokens();
+    const fetched = await runCli(['--data-dir', cliDir, '--json', 'fetch']);
+    expect(fetched.status).toBe(3);
+    expect(fetched.stderr).toContain('Sign in again');
+    expect(jsonLines(fetched.stdout)).toContainEqual(expect.objectContaining({ error: expect.objectContaining({ code: 'oauth_sign_in_again' }) }));
+  }, 120_000);
 });
