@@ -28,6 +28,8 @@ import { createCustomChartService, type CustomChartService } from './services/da
 import { createPatternHandlers, createPatternService, type PatternService } from './services/patterns/patterns';
 import { createWorkerMinerHost, type MinerWorkerScript } from './services/patterns/minerHost';
 import { createSmtpHandlers, createSmtpService } from './services/mailOut/smtp';
+import { createOAuthTokens, type OAuthTokens } from './services/oauth/tokens';
+import { createOAuthHandlers, createOAuthSignIn } from './services/oauth/signIn';
 import type { SmtpTimeouts } from './services/mailOut/sender';
 import { createReportHandlers, createReportService } from './services/reports/reports';
 import { createEngineConnectionService, createEngineHandlers } from './services/engine/connections';
@@ -63,6 +65,10 @@ export interface AppCoreOptions {
   minerWorker?: MinerWorkerScript;
   /** Rows per mining batch (tests make it small to mine a small file in many batches). */
   patternBatchRows?: number;
+  /** Opens an OAuth2 sign-in page in the system browser (the Electron shell); without it the page opens it. */
+  openExternal?: (url: string) => Promise<void>;
+  /** How long a browser sign-in waits (tests shorten it). */
+  oauthSignInTimeoutMs?: number;
 }
 
 export interface AppCore {
@@ -72,6 +78,8 @@ export interface AppCore {
   rpc: RpcServer;
   imports: ImportService;
   mailIn: MailInService;
+  /** OAuth2 grants of IMAP and SMTP accounts (sign-in stores them; tests seed them). */
+  oauth: OAuthTokens;
   dashboard: DashboardService;
   /** Saved dashboards; `layouts.dashboardLayout(datasetId)`: the charts a dataset's dashboard shows, in order. */
   layouts: DashboardLayoutService;
@@ -161,6 +169,8 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
   });
 
   const secrets = options.secretStore ?? createSecretStore({ encryptedFile: layout.secretsFile, encryptor: options.secretEncryptor });
+  const oauth = createOAuthTokens({ secrets, clock });
+  const oauthSignIn = createOAuthSignIn({ tokens: oauth, clock, log, openExternal: options.openExternal, timeoutMs: options.oauthSignInTimeoutMs });
   const mailIn = createMailInService({
     db,
     events,
@@ -168,6 +178,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
     log,
     imports,
     secrets,
+    oauth,
     tempDir: layout.tempDir,
     ownerKind: options.ownerKind,
     appVersion,
@@ -177,7 +188,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
   const dashboard = createDashboardService({ db, events, clock, log });
   const layouts = createDashboardLayoutService({ db, events, clock, log, dashboard });
   const customCharts = createCustomChartService({ dashboard, query, log });
-  const smtp = createSmtpService({ db, clock, log, secrets, timeouts: options.smtpTimeouts, retryDelaysMs: options.smtpRetryDelaysMs });
+  const smtp = createSmtpService({ db, clock, log, secrets, oauth, timeouts: options.smtpTimeouts, retryDelaysMs: options.smtpRetryDelaysMs });
   const reports = createReportService({ db, clock, log, dashboard, patterns, settings, smtp, savedCharts: savedDashboardCharts(layouts, customCharts) });
 
   const retention = createRetention({ db, clock, events, log });
@@ -235,6 +246,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
     'query.history': (input) => query.history(input.limit),
     ...createImportHandlers(imports),
     ...createMailInHandlers(mailIn),
+    ...createOAuthHandlers(oauthSignIn),
     ...createDashboardHandlers(dashboard),
     ...createDashboardsHandlers(layouts, customCharts),
     ...createPatternHandlers(patterns),
@@ -254,6 +266,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
     rpc,
     imports,
     mailIn,
+    oauth,
     dashboard,
     layouts,
     customCharts,
@@ -274,6 +287,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
     async dispose() {
       if (published) await removeOwnerRecord(layout.ownerRecord, process.pid);
       await scheduler.stop();
+      oauthSignIn.dispose();
       mailIn.dispose();
       layouts.dispose();
       dashboard.dispose();

@@ -21,10 +21,15 @@ import minerWorkerPath from './services/patterns/minerWorker?modulePath';
 /**
  * `logscope`: the same services as the app, from a shell or cron. Every command follows
  * one set of conventions: `--data-dir`, `--json` (one JSON object per line), exit code
- * 0 on success, 1 when the work failed, 2 for a usage error, errors as one line on
+ * 0 on success, 1 when the work failed, 2 for a usage error, 3 when an OAuth2 mailbox
+ * must be signed in again (`logscope account login NAME`; the rest of the work still ran),
+ * 130 when interrupted, errors as one line on
  * stderr (a stack trace only with `--debug`), and under `--json` also as
  * `{"error": {"code", "message", …}}` on stdout.
  */
+/** The exit code that tells a cron job or a monitor "a person must sign this mailbox in again". */
+export const exitSignInAgain = 3;
+
 export interface CommandContext {
   globals(): GlobalOptions;
   out(text: string): void;
@@ -33,8 +38,8 @@ export interface CommandContext {
   signal: AbortSignal;
   /** Marks the run as failed (exit 1) without stopping it, for per-item failures. */
   fail(error: unknown, item?: Record<string, unknown>): void;
-  /** Exit 1 at the end, when the failure was already printed as part of an item. */
-  markFailed(): void;
+  /** Exit 1 at the end (3 for `oauth_sign_in_again`), when the failure was already printed as part of an item. */
+  markFailed(code?: string): void;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -42,6 +47,7 @@ export async function main(argv: string[]): Promise<number> {
   const t = createTranslator('en');
   const abort = new AbortController();
   let failed = false;
+  let signInAgain = false;
   const onSignal = () => abort.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -65,6 +71,7 @@ export async function main(argv: string[]): Promise<number> {
   });
   const report = (error: unknown, item?: Record<string, unknown>) => {
     const wire = toWireError(error);
+    if (wire.code === 'oauth_sign_in_again') signInAgain = true;
     const message = errorMessage(t, wire);
     process.stderr.write(`logscope: ${message}\n`);
     if (globals().debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
@@ -80,8 +87,9 @@ export async function main(argv: string[]): Promise<number> {
       failed = true;
       report(error, item);
     },
-    markFailed() {
+    markFailed(code) {
       failed = true;
+      if (code === 'oauth_sign_in_again') signInAgain = true;
     },
   };
 
@@ -99,7 +107,7 @@ export async function main(argv: string[]): Promise<number> {
 
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return failed ? 1 : 0;
+    return signInAgain ? exitSignInAgain : failed ? 1 : 0;
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
@@ -110,7 +118,7 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     report(error);
-    return error instanceof AppError && error.code === 'cancelled' ? 130 : 1;
+    return error instanceof AppError && error.code === 'cancelled' ? 130 : signInAgain ? exitSignInAgain : 1;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

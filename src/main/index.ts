@@ -17,6 +17,7 @@ import { keepRunningInTray } from './shell/tray';
 import { safeStorageEncryptor } from './shell/safeStorage';
 import { setApplicationMenu } from './shell/menu';
 import { checkForUpdates } from './shell/updates';
+import { openSignInPage } from './shell/browser';
 import { openedFilesOf } from './services/openedFiles/openedFiles';
 // Built as its own file beside this one (electron-vite); the path is where it is at run time.
 import minerWorkerPath from './services/patterns/minerWorker?modulePath';
@@ -78,6 +79,7 @@ if (!app.requestSingleInstanceLock()) {
         log,
         secretEncryptor: safeStorageEncryptor(),
         minerWorker: { file: minerWorkerPath },
+        openExternal: openSignInPage,
         onWaiting: (holder) =>
           window.webContents.send(`${eventChannelPrefix}app.status`, { state: 'waiting_for_owner', message: String(holder.pid) }),
       });

@@ -42,6 +42,8 @@ export interface SmtpStats {
   droppedAfterData: number;
   /** Messages answered with 250. */
   accepted: number;
+  /** Sign-ins with XOAUTH2 that the token check accepted. */
+  xoauth2Logins: number;
 }
 
 export interface TestSmtpServer {
@@ -73,11 +75,14 @@ export async function startSmtpServer({
   cert,
   secure = false,
   behaviours: initialBehaviours = {},
+  oauth2,
 }: {
   users: TestUser[];
   cert: TestCertificate;
   secure?: boolean;
   behaviours?: SmtpBehaviours;
+  /** Also offer AUTH XOAUTH2; `userOf` says whose an access token is (null: not valid). */
+  oauth2?: { userOf(accessToken: string): Promise<string | null> | string | null };
 }): Promise<TestSmtpServer> {
   const [key, certPem] = await Promise.all([readFile(cert.keyPath), readFile(cert.certPath)]);
   const messages: ReceivedMessage[] = [];
@@ -89,6 +94,7 @@ export async function startSmtpServer({
     droppedDuringData: 0,
     droppedAfterData: 0,
     accepted: 0,
+    xoauth2Logins: 0,
   };
   let behaviours: SmtpBehaviours = {};
   let dropDuringDataLeft = 0;
@@ -123,11 +129,24 @@ export async function startSmtpServer({
     secure,
     key,
     cert: certPem,
-    authMethods: ['PLAIN', 'LOGIN'],
+    authMethods: oauth2 ? ['PLAIN', 'LOGIN', 'XOAUTH2'] : ['PLAIN', 'LOGIN'],
     logger: false,
     // Reverse DNS of 127.0.0.1 would ask a resolver; there is none to ask here.
     disableReverseLookup: true,
     onAuth(auth, _session, callback) {
+      if (auth.method === 'XOAUTH2' && oauth2) {
+        void Promise.resolve(oauth2.userOf(auth.accessToken ?? '')).then((owner) => {
+          if (owner === null || owner !== auth.username) {
+            stats.authFailures++;
+            // smtp-server's XOAUTH2 failure: a JSON status the client acknowledges, then 535.
+            callback(null, { data: { status: '401', schemes: 'bearer', scope: 'mail' } });
+            return;
+          }
+          stats.xoauth2Logins++;
+          callback(null, { user: auth.username });
+        }, callback);
+        return;
+      }
       const ok = users.some((u) => u.user === auth.username && u.password === auth.password);
       if (!ok) {
         stats.authFailures++;

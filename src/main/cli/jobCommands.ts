@@ -185,7 +185,7 @@ export function registerJobCommands(program: Command, context: CommandContext) {
 
   jobs
     .command('run')
-    .description('run every due job once and exit (for cron or a systemd timer); exit 1 if any failed')
+    .description('run every due job once and exit (for cron or a systemd timer); exit 1 if any failed, 3 if a mailbox must be signed in again')
     .addHelpText('after', '\nExample (crontab, every 5 minutes):\n  */5 * * * * cd /opt/logscope && npx logscope jobs run --json >> ~/logscope-jobs.log 2>&1')
     .action(async () => {
       await withApi(session(), async (api) => {
@@ -194,7 +194,7 @@ export function registerJobCommands(program: Command, context: CommandContext) {
           if (context.globals().json) context.out(jsonLine(runJson(run)));
           else context.out(`${run.jobName}: ${run.outcome} — ${run.message ?? ''}\n`);
           // The run's own line says why; the exit code says that something failed.
-          if (run.outcome === 'failed') context.markFailed();
+          if (run.outcome === 'failed') context.markFailed(run.error?.code);
         }
         if (runs.length === 0 && !context.globals().json) context.out('No job is due.\n');
       });

@@ -104,7 +104,7 @@ async function accountByName(api: Api, name: string): Promise<MailAccount> {
 }
 
 const storeText = (store: MailTestResult['store']) =>
-  store.store === 'keychain' ? `the keychain (service ${store.service}, account ${store.account})` : `the credentials file ${store.path}`;
+  store.store === 'keychain' ? `the keychain (service ${store.service}, account ${store.account})` : store.store === 'oauth2' ? `the OAuth2 grant ${store.grant}` : `the credentials file ${store.path}`;
 
 interface SecureStoreStatus {
   available: boolean;
@@ -140,7 +140,7 @@ export function accountJson(account: MailAccount) {
     user: account.user,
     trust: account.trust,
     store: account.secret.store,
-    ...(account.secret.store === 'keychain' ? { keychain_service: account.secret.service, keychain_account: account.secret.account } : { credentials_file: account.secret.path }),
+    ...(account.secret.store === 'keychain' ? { keychain_service: account.secret.service, keychain_account: account.secret.account } : account.secret.store === 'oauth2' ? { oauth2_grant: account.secret.grant } : { credentials_file: account.secret.path }),
     last_test: account.lastTest,
   };
 }
@@ -292,7 +292,7 @@ export function registerMailCommands(program: Command, context: CommandContext) 
           account: found.name,
           ok: result.ok,
           store: result.store.store,
-          ...(result.store.store === 'keychain' ? { keychain_account: result.store.account } : { credentials_file: result.store.path }),
+          ...(result.store.store === 'keychain' ? { keychain_account: result.store.account } : result.store.store === 'oauth2' ? { oauth2_grant: result.store.grant } : { credentials_file: result.store.path }),
           secure: result.secure,
           tls_protocol: result.tlsProtocol,
           binary: result.capabilities?.binary ?? null,
@@ -353,7 +353,7 @@ export function registerMailCommands(program: Command, context: CommandContext) 
               `${a.host}:${a.port}`,
               a.security,
               a.user,
-              a.secret.store === 'keychain' ? 'keychain' : a.secret.path,
+              a.secret.store === 'keychain' ? 'keychain' : a.secret.store === 'oauth2' ? `oauth2 ${a.secret.grant}` : a.secret.path,
               trustText(a.trust),
               a.lastTest ? `${a.lastTest.ok ? 'ok' : a.lastTest.errorCode} ${a.lastTest.at}` : 'never',
             ]),

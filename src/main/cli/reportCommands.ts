@@ -63,7 +63,7 @@ function parseZone(value: string): string {
 const absolute = (value: string) => path.resolve(value);
 
 const storeText = (store: SmtpTestResult['store']) =>
-  store.store === 'keychain' ? `the keychain (service ${store.service}, account ${store.account})` : `the credentials file ${store.path}`;
+  store.store === 'keychain' ? `the keychain (service ${store.service}, account ${store.account})` : store.store === 'oauth2' ? `the OAuth2 grant ${store.grant}` : `the credentials file ${store.path}`;
 
 const trustText = (trust: TlsTrust) => (trust.kind === 'system' ? 'system' : trust.kind === 'ca_file' ? `CA file ${trust.path}` : `pinned ${trust.fingerprint256}`);
 
@@ -78,7 +78,7 @@ export function smtpAccountJson(account: SmtpAccount) {
     from_name: account.fromName,
     trust: account.trust,
     store: account.secret.store,
-    ...(account.secret.store === 'keychain' ? { keychain_service: account.secret.service, keychain_account: account.secret.account } : { credentials_file: account.secret.path }),
+    ...(account.secret.store === 'keychain' ? { keychain_service: account.secret.service, keychain_account: account.secret.account } : account.secret.store === 'oauth2' ? { oauth2_grant: account.secret.grant } : { credentials_file: account.secret.path }),
     last_test: account.lastTest,
   };
 }
@@ -312,7 +312,7 @@ export function registerReportCommands(program: Command, context: CommandContext
           account: found.name,
           ok: result.ok,
           store: result.store.store,
-          ...(result.store.store === 'keychain' ? { keychain_account: result.store.account } : { credentials_file: result.store.path }),
+          ...(result.store.store === 'keychain' ? { keychain_account: result.store.account } : result.store.store === 'oauth2' ? { oauth2_grant: result.store.grant } : { credentials_file: result.store.path }),
           secure: result.secure,
           tls_protocol: result.tlsProtocol,
           certificate: result.certificate,
@@ -362,7 +362,7 @@ export function registerReportCommands(program: Command, context: CommandContext
               a.security,
               a.user,
               a.from,
-              a.secret.store === 'keychain' ? 'keychain' : a.secret.path,
+              a.secret.store === 'keychain' ? 'keychain' : a.secret.store === 'oauth2' ? `oauth2 ${a.secret.grant}` : a.secret.path,
               trustText(a.trust),
               a.lastTest ? `${a.lastTest.ok ? 'ok' : a.lastTest.errorCode} ${a.lastTest.at}` : 'never',
             ]),

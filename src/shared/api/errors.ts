@@ -80,6 +80,16 @@ export const errorCodes = [
   'mail_attachment_too_large',
   'mail_mime_malformed',
   'mail_action_failed',
+  // OAuth2 sign-in (IMAP and SMTP)
+  'oauth_sign_in_again',
+  'oauth_token_failed',
+  'oauth_grant_not_found',
+  'oauth_no_refresh_token',
+  'oauth_sign_in_failed',
+  'oauth_sign_in_timeout',
+  'oauth_discovery_failed',
+  'oauth_device_unsupported',
+  'oauth_device_expired',
   // dashboard
   'chart_roles_missing',
   'search_pattern_invalid',

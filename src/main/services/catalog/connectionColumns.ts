@@ -3,9 +3,10 @@ import type { TlsTrust } from '../../../shared/api/contract/mail';
 
 /**
  * The columns IMAP and SMTP accounts share in the catalogue: how the server's certificate
- * is trusted, where the password is kept (never the password), and the last test.
+ * is trusted, where the password is kept (never the password) or which OAuth2 grant signs
+ * in, and the last test.
  */
-export type SecretPlace = { store: 'keychain' } | { store: 'file'; path: string };
+export type SecretPlace = { store: 'keychain' } | { store: 'file'; path: string } | { store: 'oauth2'; grant: string };
 
 export interface LastTest {
   at: string;
@@ -18,7 +19,8 @@ export function trustParams(trust: TlsTrust): { trustKind: TlsTrust['kind']; tru
 }
 
 export function secretParams(secret: SecretPlace): { store: SecretPlace['store']; path: string | null } {
-  return { store: secret.store, path: secret.store === 'file' ? secret.path : null };
+  // An OAuth2 account keeps its grant's name in the path column: a name or a credentials file.
+  return { store: secret.store, path: secret.store === 'file' ? secret.path : secret.store === 'oauth2' ? secret.grant : null };
 }
 
 /** Reads `trust_kind, trust_value, secret_store, credentials_path, last_test_at, last_test_ok, last_test_error`. */
@@ -27,7 +29,7 @@ export function connectionFromRow(cells: unknown[]): { trust: TlsTrust; secret: 
   const value = trustValue === null ? '' : String(trustValue);
   return {
     trust: trustKind === 'ca_file' ? { kind: 'ca_file', path: value } : trustKind === 'pinned' ? { kind: 'pinned', fingerprint256: value } : { kind: 'system' },
-    secret: store === 'file' ? { store: 'file', path: String(path) } : { store: 'keychain' },
+    secret: store === 'file' ? { store: 'file', path: String(path) } : store === 'oauth2' ? { store: 'oauth2', grant: String(path) } : { store: 'keychain' },
     lastTest: testedAt === null ? null : { at: toCell(testedAt) as string, ok: Boolean(testOk), errorCode: testError === null ? null : String(testError) },
   };
 }

@@ -14,6 +14,9 @@ export interface ImapTimeouts {
 
 export const defaultImapTimeouts: ImapTimeouts = { connectionMs: 30_000, greetingMs: 16_000, socketMs: 120_000 };
 
+/** A password, or an OAuth2 access token (imapflow signs in with OAUTHBEARER or XOAUTH2). */
+export type ImapCredential = { pass: string } | { accessToken: string };
+
 export interface OpenedImap {
   client: ImapFlow;
   tlsProtocol: string | null;
@@ -30,7 +33,7 @@ const withoutPem = ({ pem: _pem, ...info }: PresentedCertificate): CertificateIn
  */
 export async function openImap(
   account: AccountRecord,
-  password: string,
+  credential: ImapCredential,
   options: { timeouts: ImapTimeouts; onCertificate?: (certificate: CertificateInfo) => void; clientVersion: string },
 ): Promise<OpenedImap> {
   const { host, port, security } = account;
@@ -54,7 +57,7 @@ export async function openImap(
     port,
     secure: security === 'tls',
     ...(security === 'starttls' ? { doSTARTTLS: true } : security === 'plain' ? { doSTARTTLS: false } : {}),
-    auth: { user: account.user, pass: password },
+    auth: { user: account.user, ...credential },
     tls: tlsOptions,
     logger: false,
     disableAutoIdle: true,

@@ -10,6 +10,7 @@ import {
   type MailFetchResult,
   type MailRule,
   type MailTestResult,
+  type SecretInput,
   type SecretLocation,
   type SecureStoreInfo,
 } from '../../../shared/api/contract/mail';
@@ -22,7 +23,8 @@ import type { Logger } from '../logger';
 import type { ImportService } from '../importer/importer';
 import { keychainAccount, type SecretRef, type SecretStore } from '../secrets/secrets';
 import type { Handlers } from '../../transport/rpc';
-import { closeImap, defaultImapTimeouts, openImap, type ImapTimeouts } from './connection';
+import { grantRef, type OAuthTokens } from '../oauth/tokens';
+import { closeImap, defaultImapTimeouts, openImap, type ImapTimeouts, type OpenedImap } from './connection';
 import { runFetch, tempPrefix, type MailProgress } from './fetchRun';
 import {
   deleteAccount,
@@ -44,6 +46,11 @@ import {
   type AccountRecord,
 } from './store';
 
+const placeOf = (secret: SecretInput): AccountRecord['secret'] =>
+  secret.store === 'file' ? { store: 'file', path: secret.path } : secret.store === 'oauth2' ? { store: 'oauth2', grant: secret.grant } : { store: 'keychain' };
+
+const passwordOf = (secret: SecretInput): string | undefined => (secret.store === 'oauth2' ? undefined : secret.password);
+
 export interface MailInDeps {
   db: Db;
   events: EventBus;
@@ -51,6 +58,8 @@ export interface MailInDeps {
   log: Logger;
   imports: ImportService;
   secrets: SecretStore;
+  /** Access tokens of OAuth2 accounts (shared with SMTP). */
+  oauth: OAuthTokens;
   /** The data folder's tmp: attachments are streamed here, under names of Logscope's own. */
   tempDir: string;
   ownerKind: OwnerKind;
@@ -84,9 +93,12 @@ export function createMailInService(deps: MailInDeps) {
   const secretRefOf = (account: Pick<AccountRecord, 'user' | 'host' | 'port' | 'secret'>): SecretRef =>
     account.secret.store === 'file'
       ? { kind: 'file', path: account.secret.path }
-      : { kind: 'keychain', account: keychainAccount('imap', { user: account.user, host: account.host, port: account.port }) };
+      : account.secret.store === 'oauth2'
+        ? grantRef(account.secret.grant)
+        : { kind: 'keychain', account: keychainAccount('imap', { user: account.user, host: account.host, port: account.port }) };
 
   const locationOf = (account: Pick<AccountRecord, 'user' | 'host' | 'port' | 'secret'>): SecretLocation => {
+    if (account.secret.store === 'oauth2') return { store: 'oauth2', grant: account.secret.grant };
     const described = secrets.describe(secretRefOf(account));
     return described.store === 'file' ? { store: 'file', path: described.path } : described;
   };
@@ -114,6 +126,8 @@ export function createMailInService(deps: MailInDeps) {
   }
 
   async function storeSecret(fields: Pick<AccountRecord, 'user' | 'host' | 'port' | 'secret'>, password: string | undefined): Promise<void> {
+    // An OAuth2 grant is stored by its sign-in; here it only has to exist.
+    if (fields.secret.store === 'oauth2') return void (await deps.oauth.read(fields.secret.grant));
     const ref = secretRefOf(fields);
     if (password !== undefined) {
       await secrets.set(ref, password);
@@ -121,6 +135,25 @@ export function createMailInService(deps: MailInDeps) {
     }
     // A credentials file named without a password must exist and be private already.
     await secrets.get(ref);
+  }
+
+  /**
+   * Signs in with the account's password or OAuth2 grant. A refused access token is replaced
+   * once (it may have been revoked early or its expiry misreported); a refused refresh says
+   * "sign in again".
+   */
+  async function signIn(account: AccountRecord, options: Omit<Parameters<typeof openImap>[2], 'timeouts' | 'clientVersion'> = {}): Promise<OpenedImap> {
+    const open = (credential: Parameters<typeof openImap>[1]) => openImap(account, credential, { ...options, timeouts, clientVersion: deps.appVersion });
+    if (account.secret.store !== 'oauth2') return open({ pass: await secrets.get(secretRefOf(account)) });
+    const { grant } = account.secret;
+    const accessToken = await deps.oauth.accessToken(grant);
+    try {
+      return await open({ accessToken });
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'mail_auth_failed')) throw error;
+      log.info('access token refused; refreshing once', { account: account.name });
+      return open({ accessToken: await deps.oauth.accessToken(grant, { rejected: accessToken }) });
+    }
   }
 
   async function checkNameFree(name: string, exceptId: number | null) {
@@ -136,10 +169,10 @@ export function createMailInService(deps: MailInDeps) {
       security: input.security,
       user: input.user,
       trust: input.trust,
-      secret: input.secret.store === 'file' ? { store: 'file', path: input.secret.path } : { store: 'keychain' },
+      secret: placeOf(input.secret),
     };
     await checkNameFree(fields.name, null);
-    await storeSecret(fields, input.secret.password);
+    await storeSecret(fields, passwordOf(input.secret));
     const id = await insertAccount(await catalog(), fields, clock.now());
     log.info('mail account added', { account: fields.name, store: fields.secret.store });
     return toContract(await getAccount(await catalog(), id));
@@ -166,13 +199,13 @@ export function createMailInService(deps: MailInDeps) {
       security: input.security ?? current.security,
       user: input.user ?? current.user,
       trust: input.trust ?? current.trust,
-      secret: input.secret ? (input.secret.store === 'file' ? { store: 'file', path: input.secret.path } : { store: 'keychain' }) : current.secret,
+      secret: input.secret ? placeOf(input.secret) : current.secret,
     };
     if (fields.name !== current.name) await checkNameFree(fields.name, current.id);
     const oldRef = secretRefOf(current);
     const newRef = secretRefOf(fields);
     const moved = JSON.stringify(oldRef) !== JSON.stringify(newRef);
-    if (input.secret) await storeSecret(fields, input.secret.password);
+    if (input.secret) await storeSecret(fields, passwordOf(input.secret));
     else if (moved) await secrets.set(newRef, await secrets.get(oldRef));
     // The old keychain entry goes when nothing else uses it; a credentials file is the user's.
     if (moved && current.secret.store === 'keychain' && !(await sharesKeychainEntry(current, current.id))) await secrets.delete(oldRef);
@@ -215,8 +248,7 @@ export function createMailInService(deps: MailInDeps) {
       error: null,
     };
     try {
-      const password = await secrets.get(secretRefOf(account));
-      const opened = await openImap(account, password, { timeouts, clientVersion: deps.appVersion, onCertificate: (c) => (certificate = c) });
+      const opened = await signIn(account, { onCertificate: (c) => (certificate = c) });
       try {
         const folders = await opened.client.list();
         result.folders = folders.map((f) => f.path).sort((a, b) => (a === 'INBOX' ? -1 : b === 'INBOX' ? 1 : a.localeCompare(b)));
@@ -239,7 +271,7 @@ export function createMailInService(deps: MailInDeps) {
 
   async function listFolders(accountId: number): Promise<string[]> {
     const account = await getAccount(await catalog(), accountId);
-    const opened = await openImap(account, await secrets.get(secretRefOf(account)), { timeouts, clientVersion: deps.appVersion });
+    const opened = await signIn(account);
     try {
       return (await opened.client.list()).map((f) => f.path);
     } finally {
@@ -330,7 +362,7 @@ export function createMailInService(deps: MailInDeps) {
           log,
           tempDir: deps.tempDir,
           signal: controller.signal,
-          open: async () => openImap(account, await secrets.get(secretRefOf(account)), { timeouts, clientVersion: deps.appVersion }),
+          open: () => signIn(account),
           onProgress: (progress) => {
             events.emit('mail.progress', { jobId, ...progress });
             options.onProgress?.(progress);
@@ -340,6 +372,8 @@ export function createMailInService(deps: MailInDeps) {
         account,
       );
       log.info('mail fetch finished', { rule: rule.name, outcome: result.outcome, imported: result.imported, failed: result.failed });
+      // A revoked grant shows on the account ("sign in again"), not only on this rule's last run.
+      if (result.error?.code === 'oauth_sign_in_again') await recordTest(connection, account.id, { ok: false, errorCode: result.error.code }, clock.now());
       return result;
     } finally {
       running.delete(ruleId);

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type tls from 'node:tls';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import XOAuth2 from 'nodemailer/lib/xoauth2';
 import { AppError } from '../../../shared/api/errors';
 import type { CertificateInfo, TlsTrust } from '../../../shared/api/contract/mail';
 import type { ReportSendOutcome, SmtpSecurity } from '../../../shared/api/contract/report';
@@ -29,6 +30,14 @@ export interface SmtpServer {
   user: string;
   trust: TlsTrust;
 }
+
+/**
+ * A password, or where OAuth2 access tokens come from (issue 22). `accessToken(renew)` is
+ * nodemailer's provisionCallback: renew is true once, after the server refused the last
+ * token. The app's token store answers, not nodemailer's own refresh, because its 'token'
+ * event carries no rotated refresh token (Microsoft rotates them).
+ */
+export type SmtpCredential = { pass: string } | { accessToken: (renew: boolean) => Promise<string> };
 
 export interface SmtpTimeouts {
   connectionMs: number;
@@ -76,7 +85,7 @@ function step<T>(connection: SMTPConnection, run: (done: (error: Error | null | 
 /** Connects, sets up TLS and signs in. Failures are AppErrors in the user's words. */
 export async function openSmtp(
   server: SmtpServer,
-  password: string,
+  credential: SmtpCredential,
   options: { timeouts: SmtpTimeouts; from: string; signal?: AbortSignal; onCertificate?: (certificate: CertificateInfo) => void },
 ): Promise<OpenedSmtp> {
   const { host, port, security } = server;
@@ -110,12 +119,32 @@ export async function openSmtp(
   connection.on('error', () => undefined);
   const onAbort = () => connection.close();
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  // nodemailer rewrites the code of an error from the token source to EAUTH: keep ours aside.
+  let tokenFailure: unknown = null;
+  const auth =
+    'pass' in credential
+      ? { user: server.user, pass: credential.pass }
+      : {
+          user: server.user,
+          oauth2: new XOAuth2({
+            user: server.user,
+            provisionCallback: (_user, renew, callback) =>
+              void credential.accessToken(renew).then(
+                (token) => callback(null, token, 0),
+                (error: unknown) => {
+                  tokenFailure = error;
+                  callback(new Error('no access token'), '', 0);
+                },
+              ),
+          }),
+        };
   try {
     await step<void>(connection, (done) => connection.connect((error) => done(error)));
-    await step<boolean>(connection, (done) => connection.login({ user: server.user, pass: password }, done));
+    await step<boolean>(connection, (done) => connection.login(auth, done));
   } catch (error) {
     connection.close();
     if (options.signal?.aborted) throw new AppError('cancelled', {}, { cause: error });
+    if (tokenFailure) throw tokenFailure;
     const e = asSmtpError(error);
     if (isCertificateError({ code: e.originalCode ?? e.code }) || isCertificateError(error)) {
       const certificate = await inspect().catch(() => null);
@@ -184,7 +213,7 @@ function isRetryable(error: unknown): boolean {
 }
 
 /** Sends `raw` (a whole RFC 5322 message) to `envelope.to`, with the attempts described above. */
-export async function deliver(server: SmtpServer, password: string, envelope: Envelope, raw: Buffer, options: DeliverOptions): Promise<Delivery> {
+export async function deliver(server: SmtpServer, credential: SmtpCredential, envelope: Envelope, raw: Buffer, options: DeliverOptions): Promise<Delivery> {
   const where: Where = { host: server.host, port: server.port, user: server.user, from: envelope.from };
   const maxAttempts = options.retryDelaysMs.length + 1;
   for (let attempt = 1; ; attempt++) {
@@ -192,7 +221,7 @@ export async function deliver(server: SmtpServer, password: string, envelope: En
     let handedOver = false;
     let opened: OpenedSmtp | null = null;
     try {
-      opened = await openSmtp(server, password, { timeouts: options.timeouts, from: envelope.from, signal: options.signal });
+      opened = await openSmtp(server, credential, { timeouts: options.timeouts, from: envelope.from, signal: options.signal });
       const connection = opened.connection;
       const onAbort = () => connection.close();
       options.signal?.addEventListener('abort', onAbort, { once: true });

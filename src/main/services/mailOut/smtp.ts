@@ -1,6 +1,6 @@
 import { AppError, isErrorCode, toWireError, type ErrorParams } from '../../../shared/api/errors';
 import type { ParsedInput } from '../../../shared/api/contract';
-import type { SecretLocation } from '../../../shared/api/contract/mail';
+import type { SecretInput, SecretLocation } from '../../../shared/api/contract/mail';
 import { defaultSmtpPort, EmailAddress, type ReportSend, type SmtpAccount, type SmtpTestResult } from '../../../shared/api/contract/report';
 import { createTranslator } from '../../../shared/i18n/format';
 import type { Db } from '../db/database';
@@ -9,7 +9,8 @@ import type { Logger } from '../logger';
 import { keychainAccount, type SecretRef, type SecretStore } from '../secrets/secrets';
 import type { Handlers } from '../../transport/rpc';
 import { buildMessage, type OutgoingMessage } from './message';
-import { defaultRetryDelaysMs, defaultSmtpTimeouts, deliver, openSmtp, type SmtpTimeouts } from './sender';
+import { grantRef, type OAuthTokens } from '../oauth/tokens';
+import { defaultRetryDelaysMs, defaultSmtpTimeouts, deliver, openSmtp, type SmtpCredential, type SmtpTimeouts } from './sender';
 import {
   deleteSmtpAccount,
   findSmtpAccountByName,
@@ -24,11 +25,18 @@ import {
   type SmtpAccountRecord,
 } from './store';
 
+const placeOf = (secret: SecretInput): SmtpAccountRecord['secret'] =>
+  secret.store === 'file' ? { store: 'file', path: secret.path } : secret.store === 'oauth2' ? { store: 'oauth2', grant: secret.grant } : { store: 'keychain' };
+
+const passwordOf = (secret: SecretInput): string | undefined => (secret.store === 'oauth2' ? undefined : secret.password);
+
 export interface SmtpServiceDeps {
   db: Db;
   clock: Clock;
   log: Logger;
   secrets: SecretStore;
+  /** Access tokens of OAuth2 accounts (shared with IMAP). */
+  oauth: OAuthTokens;
   timeouts?: Partial<SmtpTimeouts>;
   /** Pauses between attempts after a transient failure (tests shorten them). */
   retryDelaysMs?: readonly number[];
@@ -61,9 +69,12 @@ export function createSmtpService(deps: SmtpServiceDeps) {
   const secretRefOf = (account: Pick<SmtpAccountRecord, 'user' | 'host' | 'port' | 'secret'>): SecretRef =>
     account.secret.store === 'file'
       ? { kind: 'file', path: account.secret.path }
-      : { kind: 'keychain', account: keychainAccount('smtp', { user: account.user, host: account.host, port: account.port }) };
+      : account.secret.store === 'oauth2'
+        ? grantRef(account.secret.grant)
+        : { kind: 'keychain', account: keychainAccount('smtp', { user: account.user, host: account.host, port: account.port }) };
 
   const locationOf = (account: Pick<SmtpAccountRecord, 'user' | 'host' | 'port' | 'secret'>): SecretLocation => {
+    if (account.secret.store === 'oauth2') return { store: 'oauth2', grant: account.secret.grant };
     const described = secrets.describe(secretRefOf(account));
     return described.store === 'file' ? { store: 'file', path: described.path } : described;
   };
@@ -88,7 +99,17 @@ export function createSmtpService(deps: SmtpServiceDeps) {
     if (existing && existing.id !== exceptId) throw new AppError('smtp_account_name_taken', { name });
   }
 
+  /** The password, or access tokens from the shared store (refreshed once when the server refuses one). */
+  async function credentialOf(account: SmtpAccountRecord): Promise<SmtpCredential> {
+    if (account.secret.store !== 'oauth2') return { pass: await secrets.get(secretRefOf(account)) };
+    const { grant } = account.secret;
+    let last: string | undefined;
+    return { accessToken: async (renew) => (last = await deps.oauth.accessToken(grant, renew ? { rejected: last } : {})) };
+  }
+
   async function storeSecret(fields: Pick<SmtpAccountRecord, 'user' | 'host' | 'port' | 'secret'>, password: string | undefined) {
+    // An OAuth2 grant is stored by its sign-in; here it only has to exist.
+    if (fields.secret.store === 'oauth2') return void (await deps.oauth.read(fields.secret.grant));
     if (password !== undefined) return secrets.set(secretRefOf(fields), password);
     // A credentials file named without a password must already exist and be private.
     await secrets.get(secretRefOf(fields));
@@ -114,10 +135,10 @@ export function createSmtpService(deps: SmtpServiceDeps) {
       from: input.from,
       fromName: input.fromName || null,
       trust: input.trust,
-      secret: input.secret.store === 'file' ? { store: 'file', path: input.secret.path } : { store: 'keychain' },
+      secret: placeOf(input.secret),
     };
     await checkNameFree(fields.name, null);
-    await storeSecret(fields, input.secret.password);
+    await storeSecret(fields, passwordOf(input.secret));
     const id = await insertSmtpAccount(await catalog(), fields, clock.now());
     log.info('smtp account added', { account: fields.name, store: fields.secret.store });
     return toContract(await getSmtpAccount(await catalog(), id));
@@ -141,13 +162,13 @@ export function createSmtpService(deps: SmtpServiceDeps) {
       from: input.from ?? current.from,
       fromName: input.fromName === undefined ? current.fromName : input.fromName || null,
       trust: input.trust ?? current.trust,
-      secret: input.secret ? (input.secret.store === 'file' ? { store: 'file', path: input.secret.path } : { store: 'keychain' }) : current.secret,
+      secret: input.secret ? placeOf(input.secret) : current.secret,
     };
     if (fields.name !== current.name) await checkNameFree(fields.name, current.id);
     const oldRef = secretRefOf(current);
     const newRef = secretRefOf(fields);
     const moved = JSON.stringify(oldRef) !== JSON.stringify(newRef);
-    if (input.secret) await storeSecret(fields, input.secret.password);
+    if (input.secret) await storeSecret(fields, passwordOf(input.secret));
     else if (moved) await secrets.set(newRef, await secrets.get(oldRef));
     if (moved && current.secret.store === 'keychain' && !(await sharesKeychainEntry(current))) await secrets.delete(oldRef);
     await updateSmtpAccount(await catalog(), current.id, fields, clock.now());
@@ -228,8 +249,7 @@ export function createSmtpService(deps: SmtpServiceDeps) {
     };
     let record: Omit<ReportSend, 'id'>;
     try {
-      const password = await secrets.get(secretRefOf(account));
-      const delivery = await deliver(account, password, { from: account.from, to }, built.raw, { timeouts, retryDelaysMs, log, signal: request.signal });
+      const delivery = await deliver(account, await credentialOf(account), { from: account.from, to }, built.raw, { timeouts, retryDelaysMs, log, signal: request.signal });
       record = {
         ...base,
         finishedAt: clock.now().toISOString(),
@@ -265,8 +285,7 @@ export function createSmtpService(deps: SmtpServiceDeps) {
     let certificate: SmtpTestResult['certificate'] = null;
     const result: SmtpTestResult = { ok: false, store: locationOf(account), secure: false, tlsProtocol: null, certificate: null, sent: null, error: null };
     try {
-      const password = await secrets.get(secretRefOf(account));
-      const opened = await openSmtp(account, password, { timeouts, from: account.from, signal, onCertificate: (c) => (certificate = c) });
+      const opened = await openSmtp(account, await credentialOf(account), { timeouts, from: account.from, signal, onCertificate: (c) => (certificate = c) });
       opened.connection.quit();
       result.secure = opened.secure;
       result.tlsProtocol = opened.tlsProtocol;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Cell, ColumnInfo, IsoInstant, empty, method } from '../schemas';
-import { SecretInput, SecretLocation } from './mail';
+import { PasswordSecretInput, PasswordSecretLocation } from './mail';
 
 /**
  * Query engines beyond the embedded DuckDB: connections to ClickHouse servers. A
@@ -24,7 +24,7 @@ export const EngineConnection = z.object({
   database: z.string(),
   /** A private CA (PEM) that the server's certificate must chain to; the system's CAs when null. */
   caFile: z.string().nullable(),
-  secret: SecretLocation,
+  secret: PasswordSecretLocation,
   createdAt: IsoInstant,
 });
 export type EngineConnection = z.infer<typeof EngineConnection>;
@@ -54,7 +54,7 @@ export const engineMethods = {
         user: z.string().min(1).max(256),
         database: z.string().min(1).max(256).default('default'),
         caFile: AbsolutePath.optional(),
-        secret: SecretInput,
+        secret: PasswordSecretInput,
       })
       .strict(),
     EngineConnection,

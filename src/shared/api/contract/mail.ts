@@ -44,17 +44,38 @@ const Password = z
   .max(1024)
   .refine((p) => !/[\r\n]/.test(p), 'a password is one line');
 
-export const SecretInput = z.discriminatedUnion('store', [
-  z.object({ store: z.literal('keychain'), password: Password }).strict(),
-  /** A credentials file on the owner's machine; with a password it is (re)written with mode 0600. */
-  z.object({ store: z.literal('file'), path: AbsolutePath, password: Password.optional() }).strict(),
-]);
-export type SecretInput = z.infer<typeof SecretInput>;
+/**
+ * OAuth2 (issue 22): a grant names where a sign-in's tokens are kept — a name in the secure
+ * store, or an absolute path to a credentials file (headless servers). IMAP and SMTP accounts
+ * that name the same grant share its tokens.
+ */
+export const oauthProviderIds = ['google', 'microsoft', 'custom'] as const;
+export const OAuthProviderId = z.enum(oauthProviderIds);
+export type OAuthProviderId = z.infer<typeof OAuthProviderId>;
 
-export const SecretLocation = z.discriminatedUnion('store', [
-  z.object({ store: z.literal('keychain'), service: z.string(), account: z.string() }),
-  z.object({ store: z.literal('file'), path: z.string() }),
-]);
+export const GrantName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(1024)
+  .refine((g) => !/[\p{Cc}]/u.test(g), 'no control characters');
+
+const KeychainSecretInput = z.object({ store: z.literal('keychain'), password: Password }).strict();
+/** A credentials file on the owner's machine; with a password it is (re)written with mode 0600. */
+const FileSecretInput = z.object({ store: z.literal('file'), path: AbsolutePath, password: Password.optional() }).strict();
+/** Sign in with a grant obtained before (`mail.oauth.signIn`, `logscope account login`). */
+const OAuthSecretInput = z.object({ store: z.literal('oauth2'), grant: GrantName }).strict();
+export const SecretInput = z.discriminatedUnion('store', [KeychainSecretInput, OAuthSecretInput, FileSecretInput]);
+export type SecretInput = z.infer<typeof SecretInput>;
+/** Where a password comes from, for servers that take only passwords (ClickHouse). */
+export const PasswordSecretInput = z.discriminatedUnion('store', [KeychainSecretInput, FileSecretInput]);
+export type PasswordSecretInput = z.infer<typeof PasswordSecretInput>;
+
+const KeychainLocation = z.object({ store: z.literal('keychain'), service: z.string(), account: z.string() });
+const FileLocation = z.object({ store: z.literal('file'), path: z.string() });
+export const SecretLocation = z.discriminatedUnion('store', [KeychainLocation, FileLocation, z.object({ store: z.literal('oauth2'), grant: z.string() })]);
+export const PasswordSecretLocation = z.discriminatedUnion('store', [KeychainLocation, FileLocation]);
+export type PasswordSecretLocation = z.infer<typeof PasswordSecretLocation>;
 export type SecretLocation = z.infer<typeof SecretLocation>;
 
 /**
@@ -284,6 +305,66 @@ export const MailCollectedFile = z.object({
 });
 export type MailCollectedFile = z.infer<typeof MailCollectedFile>;
 
+/**
+ * Where an OAuth2 sign-in goes: a preset (Google; Microsoft 365 with an optional tenant) or
+ * any OpenID provider found by discovery from its issuer URL. The organisation registers its
+ * own client id with the provider; a secret only where the provider issues one.
+ */
+export const OAuthSignInInput = z.discriminatedUnion('provider', [
+  z
+    .object({
+      provider: z.literal('google'),
+      clientId: z.string().trim().min(1).max(512),
+      clientSecret: z.string().trim().min(1).max(512).optional(),
+      user: z.string().trim().min(1).max(320),
+    })
+    .strict(),
+  z
+    .object({
+      provider: z.literal('microsoft'),
+      clientId: z.string().trim().min(1).max(512),
+      clientSecret: z.string().trim().min(1).max(512).optional(),
+      /** A tenant id or domain; default `organizations` (any work or school account). */
+      tenant: z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z0-9.-]{1,100}$/)
+        .optional(),
+      user: z.string().trim().min(1).max(320),
+    })
+    .strict(),
+  z
+    .object({
+      provider: z.literal('custom'),
+      issuer: z.string().trim().url().max(2000),
+      clientId: z.string().trim().min(1).max(512),
+      clientSecret: z.string().trim().min(1).max(512).optional(),
+      /** Default: `openid offline_access`; mail servers usually want one more of their own. */
+      scope: z.string().trim().min(1).max(2000).optional(),
+      user: z.string().trim().min(1).max(320),
+    })
+    .strict(),
+  /** Sign in again with the settings of a grant this computer already has (after a revocation). */
+  z.object({ provider: z.literal('again'), grant: GrantName }).strict(),
+]);
+export type OAuthSignInInput = z.infer<typeof OAuthSignInInput>;
+
+export const OAuthSignInStarted = z.object({
+  sessionId: z.string(),
+  /** The provider's page; the app has opened it in the system browser when `opened`. */
+  authorizationUrl: z.string().url(),
+  opened: z.boolean(),
+});
+
+export const OAuthSignedIn = z.object({
+  /** Name the grant is stored under: put it in the account's `secret: { store: 'oauth2', grant }`. */
+  grant: z.string(),
+  provider: OAuthProviderId,
+  /** The mailbox user the sign-in was for (from the ID token when the provider sent one). */
+  user: z.string(),
+});
+export type OAuthSignedIn = z.infer<typeof OAuthSignedIn>;
+
 export const mailMethods = {
   /** Whether a secure password store is usable here (which one), and which process owns the data folder. */
   'mail.status': method(
@@ -309,6 +390,10 @@ export const mailMethods = {
     z.object({ jobId: z.string().min(1).max(64), ruleId: z.number().int().positive() }).strict(),
     MailFetchResult,
   ),
+  /** Starts a browser sign-in (authorization code + PKCE, loopback redirect); `complete` waits for it. */
+  'mail.oauth.begin': method(OAuthSignInInput, OAuthSignInStarted),
+  'mail.oauth.complete': method(z.object({ sessionId: z.string().min(1).max(100) }).strict(), OAuthSignedIn),
+  'mail.oauth.cancel': method(z.object({ sessionId: z.string().min(1).max(100) }).strict(), z.object({ cancelled: z.boolean() })),
   'mail.collected': method(
     z
       .object({

@@ -3,17 +3,19 @@ import { Alert, Button, Checkbox, Group, Modal, NumberInput, PasswordInput, Segm
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { defaultImapPort, type MailAccount, type MailSecurity, type TlsTrust } from '@shared/api/contract/mail';
+import { defaultImapPort, type MailAccount, type MailSecurity, type OAuthSignedIn, type TlsTrust } from '@shared/api/contract/mail';
 import { useApi } from '../../app/api';
 import { useErrorText } from '../../ui/useErrorText';
 import { mailKeys } from './useMail';
 import { SecureStoreNote } from './SecureStoreNote';
+import { OAuthSignInFields, presetHosts } from './OAuthSignInFields';
 
 type TrustKind = TlsTrust['kind'];
 
 /**
  * A new IMAP account. The password is sent once, to be stored in the keychain (or a
- * credentials file when no keychain is reachable); nothing here ever reads it back.
+ * credentials file when no keychain is reachable); nothing here ever reads it back. With
+ * OAuth2, the user signs in in the browser instead and the account names the grant.
  */
 export function AccountDialog({
   opened,
@@ -36,6 +38,8 @@ export function AccountDialog({
   const [port, setPort] = useState<number | ''>('');
   const [user, setUser] = useState('');
   const [password, setPassword] = useState('');
+  const [auth, setAuth] = useState<'password' | 'oauth2'>('password');
+  const [signedIn, setSignedIn] = useState<OAuthSignedIn | null>(null);
   const [store, setStore] = useState<'keychain' | 'file'>(keychainAvailable ? 'keychain' : 'file');
   const [credentialsPath, setCredentialsPath] = useState('');
   const [trustKind, setTrustKind] = useState<TrustKind>('system');
@@ -49,6 +53,8 @@ export function AccountDialog({
     setPort('');
     setUser('');
     setPassword('');
+    setAuth('password');
+    setSignedIn(null);
     setCredentialsPath('');
     setTrustKind('system');
     setTrustValue('');
@@ -66,7 +72,12 @@ export function AccountDialog({
         security,
         user: user.trim(),
         trust,
-        secret: store === 'keychain' ? { store: 'keychain', password } : { store: 'file', path: credentialsPath.trim(), password },
+        secret:
+          auth === 'oauth2' && signedIn
+            ? { store: 'oauth2', grant: signedIn.grant }
+            : store === 'keychain'
+              ? { store: 'keychain', password }
+              : { store: 'file', path: credentialsPath.trim(), password },
       });
     },
     onSuccess: async (account) => {
@@ -76,7 +87,8 @@ export function AccountDialog({
     },
   });
 
-  const canSave = host.trim() && user.trim() && password && (store === 'keychain' || credentialsPath.trim()) && (security !== 'plain' || plainConfirmed);
+  const secretReady = auth === 'oauth2' ? signedIn !== null : password && (store === 'keychain' || credentialsPath.trim());
+  const canSave = host.trim() && user.trim() && secretReady && (security !== 'plain' || plainConfirmed);
 
   return (
     <Modal opened={opened} onClose={onClose} title={t('mail.accounts.addTitle')} size="lg">
@@ -131,42 +143,72 @@ export function AccountDialog({
               </Stack>
             </Alert>
           )}
-          <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <TextInput label={t('mail.accounts.user')} value={user} onChange={(e) => setUser(e.currentTarget.value)} required autoComplete="off" />
-            <PasswordInput
-              label={t('mail.accounts.password')}
-              value={password}
-              onChange={(e) => setPassword(e.currentTarget.value)}
-              required
-              autoComplete="new-password"
-            />
-          </SimpleGrid>
           <Stack gap={4}>
             <Text size="sm" fw={500}>
-              {t('mail.accounts.store')}
+              {t('oauth.fields.auth')}
             </Text>
             <SegmentedControl
-              value={store}
-              onChange={(value) => setStore(value as 'keychain' | 'file')}
+              value={auth}
+              onChange={(value) => setAuth(value as 'password' | 'oauth2')}
               data={[
-                { value: 'keychain', label: t('mail.accounts.storeKeychain'), disabled: !keychainAvailable },
-                { value: 'file', label: t('mail.accounts.storeFile') },
+                { value: 'password', label: t('oauth.auth.password') },
+                { value: 'oauth2', label: t('oauth.auth.oauth2') },
               ]}
+              data-testid="account-auth"
             />
-            {store === 'keychain' && <SecureStoreNote />}
-            <Text size="xs" c="dimmed">
-              {t('mail.accounts.passwordHelp')}
-            </Text>
           </Stack>
-          {store === 'file' && (
-            <TextInput
-              label={t('mail.accounts.credentialsPath')}
-              description={t('mail.accounts.credentialsPathHelp')}
-              placeholder="/home/logs/.config/logscope/imap.pw"
-              value={credentialsPath}
-              onChange={(e) => setCredentialsPath(e.currentTarget.value)}
-              required
-            />
+          {auth === 'oauth2' ? (
+            <>
+              <TextInput label={t('oauth.fields.mailbox')} placeholder="logs@example.com" value={user} onChange={(e) => setUser(e.currentTarget.value)} required autoComplete="off" />
+              <OAuthSignInFields
+                user={user}
+                signedIn={signedIn}
+                onSignedIn={setSignedIn}
+                onProvider={(provider) => {
+                  if (provider !== 'custom' && !host.trim()) setHost(presetHosts[provider].imap);
+                }}
+              />
+            </>
+          ) : (
+            <>
+              <SimpleGrid cols={{ base: 1, sm: 2 }}>
+                <TextInput label={t('mail.accounts.user')} value={user} onChange={(e) => setUser(e.currentTarget.value)} required autoComplete="off" />
+                <PasswordInput
+                  label={t('mail.accounts.password')}
+                  value={password}
+                  onChange={(e) => setPassword(e.currentTarget.value)}
+                  required
+                  autoComplete="new-password"
+                />
+              </SimpleGrid>
+              <Stack gap={4}>
+                <Text size="sm" fw={500}>
+                  {t('mail.accounts.store')}
+                </Text>
+                <SegmentedControl
+                  value={store}
+                  onChange={(value) => setStore(value as 'keychain' | 'file')}
+                  data={[
+                    { value: 'keychain', label: t('mail.accounts.storeKeychain'), disabled: !keychainAvailable },
+                    { value: 'file', label: t('mail.accounts.storeFile') },
+                  ]}
+                />
+                {store === 'keychain' && <SecureStoreNote />}
+                <Text size="xs" c="dimmed">
+                  {t('mail.accounts.passwordHelp')}
+                </Text>
+              </Stack>
+              {store === 'file' && (
+                <TextInput
+                  label={t('mail.accounts.credentialsPath')}
+                  description={t('mail.accounts.credentialsPathHelp')}
+                  placeholder="/home/logs/.config/logscope/imap.pw"
+                  value={credentialsPath}
+                  onChange={(e) => setCredentialsPath(e.currentTarget.value)}
+                  required
+                />
+              )}
+            </>
           )}
           {security !== 'plain' && (
             <SimpleGrid cols={{ base: 1, sm: 2 }}>

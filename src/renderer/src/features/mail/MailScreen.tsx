@@ -2,6 +2,7 @@ import { useState } from 'react';
 import {
   ActionIcon,
   Alert,
+  Anchor,
   Badge,
   Button,
   Card,
@@ -27,6 +28,7 @@ import { useErrorText } from '../../ui/useErrorText';
 import { AccountDialog } from './AccountDialog';
 import { RuleDialog } from './RuleDialog';
 import { secureStoreText } from './SecureStoreNote';
+import { useOAuthSignIn } from './useOAuthSignIn';
 import { mailKeys, useCollectedFiles, useMailAccounts, useMailRules, useMailStatus, useRuleFetch, type RuleFetchState } from './useMail';
 import { ConfirmDelete } from '../../ui/ConfirmDelete';
 
@@ -177,6 +179,13 @@ function AccountCard({ account, zone, test, onTest }: { account: MailAccount; zo
   });
   const security =
     account.security === 'tls' ? t('mail.accounts.badgeTls') : account.security === 'starttls' ? t('mail.accounts.badgeStarttls') : t('mail.accounts.badgePlain');
+  const again = useOAuthSignIn();
+  const signInAgain = async (secret: MailAccount['secret']) => {
+    if (secret.store !== 'oauth2') return;
+    if (await again.signIn({ provider: 'again', grant: secret.grant })) onTest();
+  };
+  const lastError = test && test !== 'running' ? (test.error?.code ?? null) : (account.lastTest?.errorCode ?? null);
+  const needsSignIn = account.secret.store === 'oauth2' && lastError === 'oauth_sign_in_again' && again.state.phase !== 'done';
   const trustLabel =
     account.trust.kind === 'system' ? t('mail.accounts.trustSystem') : account.trust.kind === 'ca_file' ? t('mail.accounts.trustCaFile') : t('mail.accounts.trustPinned');
 
@@ -197,7 +206,11 @@ function AccountCard({ account, zone, test, onTest }: { account: MailAccount; zo
           </Group>
           <Text size="sm" c="dimmed">
             {account.user} · {account.host}:{account.port} ·{' '}
-            {account.secret.store === 'keychain' ? t('mail.accounts.storedKeychain') : t('mail.accounts.storedFile', { path: account.secret.path })}
+            {account.secret.store === 'keychain'
+              ? t('mail.accounts.storedKeychain')
+              : account.secret.store === 'oauth2'
+                ? t('oauth.signedIn', { user: account.user })
+                : t('mail.accounts.storedFile', { path: account.secret.path })}
           </Text>
           <Text size="xs" c="dimmed">
             {account.lastTest
@@ -216,6 +229,31 @@ function AccountCard({ account, zone, test, onTest }: { account: MailAccount; zo
           </Tooltip>
         </Group>
       </Group>
+      {needsSignIn && (
+        <Alert color="orange" mt="sm" data-testid={`sign-in-again-${account.name}`}>
+          <Group justify="space-between" gap="sm">
+            <Text size="sm">{t('oauth.needsSignIn')}</Text>
+            {account.secret.store === 'oauth2' && (
+              <Button size="xs" loading={again.state.phase === 'waiting'} onClick={() => void signInAgain(account.secret)}>
+                {t('oauth.signInAgain')}
+              </Button>
+            )}
+          </Group>
+          {again.state.phase === 'waiting' && again.state.url && (
+            <Text size="xs" mt={6}>
+              {t('oauth.openManually')}{' '}
+              <Anchor href={again.state.url} target="_blank" rel="noopener noreferrer" style={{ wordBreak: 'break-all' }}>
+                {again.state.url}
+              </Anchor>
+            </Text>
+          )}
+          {again.state.phase === 'failed' && (
+            <Text size="sm" c="red" mt={6}>
+              {errorText(again.state.error)}
+            </Text>
+          )}
+        </Alert>
+      )}
       {test && test !== 'running' && <TestResultView account={account} result={test} onTrust={(fp) => trust.mutate(fp)} trusting={trust.isPending} />}
       {trust.error && (
         <Alert color="red" mt="sm">
@@ -241,7 +279,7 @@ function TestResultView({ account, result, onTrust, trusting }: { account: MailA
   const store =
     result.store.store === 'keychain'
       ? t('mail.test.passwordFromKeychain', { account: result.store.account })
-      : result.store.path
+      : result.store.store === 'file' && result.store.path
         ? t('mail.test.passwordFromFile', { path: result.store.path })
         : '';
   const certificate = result.certificate;
