@@ -4,10 +4,8 @@ import { IconDots, IconPencil, IconTrash } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { DatasetSummary } from '@shared/api/contract';
 import { formatInstant } from '../../app/time';
-import { RowTable } from './RowTable';
 import { RenameDatasetDialog, DeleteDatasetDialog } from './DatasetDialogs';
-import { RejectsPanel, SourcesPanel } from '../imports/SourcesPanel';
-import { PatternsTab } from '../patterns/PatternsTab';
+import { PatternsTab, RejectsPanel, RowTable, SourcesPanel } from '../../app/lazy';
 import { Dashboard } from '../dashboard/Dashboard';
 
 export function DatasetView({ dataset, zone }: { dataset: DatasetSummary; zone: string }) {

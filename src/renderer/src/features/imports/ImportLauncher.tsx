@@ -3,7 +3,7 @@ import { Button, Overlay, Stack, Text, Title } from '@mantine/core';
 import { IconFileImport, IconUpload } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { DatasetSummary } from '@shared/api/contract';
-import { ImportDialog } from './ImportDialog';
+import { ImportDialog } from '../../app/lazy';
 import { useFileDrop } from './useFileDrop';
 
 /** The ways files come in: dropped anywhere on the window, or chosen with a button. */
