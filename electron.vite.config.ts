@@ -3,12 +3,13 @@ import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 
 // Three bundles, one per runtime. Packages in `dependencies` stay external in main
-// (DuckDB and keytar are native and cannot be bundled); the preload is one CommonJS
-// file because a sandboxed preload can only `require('electron')`.
+// (DuckDB is native and cannot be bundled), and so does keytar, an optional dependency
+// that electron-vite does not externalize by itself; the preload is one CommonJS file
+// because a sandboxed preload can only `require('electron')`.
 export default defineConfig({
   main: {
     build: {
-      externalizeDeps: true,
+      externalizeDeps: { include: ['keytar'] },
       rollupOptions: {
         input: {
           index: resolve('src/main/index.ts'),

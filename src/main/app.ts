@@ -16,7 +16,7 @@ import { AppError, fromWireError, isWireError } from '../shared/api/errors';
 import { seedDemoDataset } from './services/demo/demo';
 import { createImportHandlers, createImportService, type DiskSpace, type ImportService } from './services/importer/importer';
 import { completePendingLineNumbers } from './services/importer/lineNumbers';
-import { createSecretStore, type SecretStore } from './services/secrets/secrets';
+import { createSecretStore, type SecretEncryptor, type SecretStore } from './services/secrets/secrets';
 import { createMailInHandlers, createMailInService, type MailInService } from './services/mailIn/mailIn';
 import { createJobHandlers, createRetention, createSchedulerService, type SchedulerService } from './services/scheduler/scheduler';
 import { createConfigHandlers, createConfigService } from './services/config/config';
@@ -49,6 +49,8 @@ export interface AppCoreOptions {
   diskSpace?: DiskSpace;
   /** Where passwords live (tests inject a store without a keychain). */
   secretStore?: SecretStore;
+  /** The app's safeStorage, for passwords when the OS keychain cannot be used (Electron only). */
+  secretEncryptor?: SecretEncryptor;
   /** IMAP time limits (tests shorten them). */
   imapTimeouts?: Partial<ImapTimeouts>;
   /** SMTP time limits and the pauses between attempts after a transient failure (tests shorten them). */
@@ -141,13 +143,14 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
     diskSpace: options.diskSpace,
   });
 
+  const secrets = options.secretStore ?? createSecretStore({ encryptedFile: layout.secretsFile, encryptor: options.secretEncryptor });
   const mailIn = createMailInService({
     db,
     events,
     clock,
     log,
     imports,
-    secrets: options.secretStore ?? createSecretStore(),
+    secrets,
     tempDir: layout.tempDir,
     ownerKind: options.ownerKind,
     appVersion,
@@ -157,7 +160,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
   const dashboard = createDashboardService({ db, events, clock, log });
   const layouts = createDashboardLayoutService({ db, events, clock, log, dashboard });
   const customCharts = createCustomChartService({ dashboard, query, log });
-  const smtp = createSmtpService({ db, clock, log, secrets: options.secretStore ?? createSecretStore(), timeouts: options.smtpTimeouts, retryDelaysMs: options.smtpRetryDelaysMs });
+  const smtp = createSmtpService({ db, clock, log, secrets, timeouts: options.smtpTimeouts, retryDelaysMs: options.smtpRetryDelaysMs });
   const reports = createReportService({ db, clock, log, dashboard, patterns, settings, smtp, savedCharts: savedDashboardCharts(layouts, customCharts) });
 
   const retention = createRetention({ db, clock, events, log });

@@ -14,6 +14,9 @@ import type { RpcServer } from './transport/rpc';
 import { createAppWindow } from './shell/window';
 import { bindIpc, forwardEvents } from './shell/ipc';
 import { keepRunningInTray } from './shell/tray';
+import { safeStorageEncryptor } from './shell/safeStorage';
+import { setApplicationMenu } from './shell/menu';
+import { checkForUpdates } from './shell/updates';
 
 /**
  * The Electron entry: the thin shell around the same services `logscope serve` runs.
@@ -41,6 +44,7 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   app.whenReady().then(async () => {
+    setApplicationMenu({ t: createTranslator(pickLanguage([app.getLocale()])), dataDir });
     const appUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(fileURLToPath(new URL('../renderer/index.html', import.meta.url))).href;
     const { window, isTrustedFrame } = createAppWindow({
       preloadPath: fileURLToPath(new URL('../preload/index.cjs', import.meta.url)),
@@ -54,6 +58,7 @@ if (!app.requestSingleInstanceLock()) {
         ownerKind: 'app',
         seedDemo: true,
         log,
+        secretEncryptor: safeStorageEncryptor(),
         onWaiting: (holder) =>
           window.webContents.send(`${eventChannelPrefix}app.status`, { state: 'waiting_for_owner', message: String(holder.pid) }),
       });
@@ -76,6 +81,7 @@ if (!app.requestSingleInstanceLock()) {
       forwardEvents(core.events, window.webContents);
       resolveRpc(core.rpc);
       window.webContents.send(`${eventChannelPrefix}app.status`, { state: 'ready' });
+      checkForUpdates(log);
     } catch (error) {
       const t = createTranslator(pickLanguage([app.getLocale()]));
       dialog.showErrorBox('Logscope', errorMessage(t, toWireError(error)));

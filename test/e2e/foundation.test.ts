@@ -53,6 +53,23 @@ describe('the first screen in browser mode', () => {
     await confirm.waitFor({ state: 'detached' });
     await page.getByTestId('dataset-demo_service').waitFor();
 
+    // UTC is offered (Chromium's own zone list has neither UTC nor Etc/*), right after the
+    // computer's zone, and choosing it relabels the times shown.
+    await page.getByRole('button', { name: 'Time zone' }).click();
+    await page.getByRole('combobox', { name: 'Time zone' }).click();
+    const zoneOptions = page.getByRole('option');
+    await zoneOptions.first().waitFor();
+    await expect(zoneOptions.nth(0).textContent()).resolves.toBe('Asia/Seoul');
+    await expect(zoneOptions.nth(1).textContent()).resolves.toBe('UTC');
+    await page.getByRole('combobox', { name: 'Time zone' }).fill('Etc/GMT-9');
+    await page.getByRole('option', { name: 'Etc/GMT-9', exact: true }).waitFor();
+    await page.getByRole('combobox', { name: 'Time zone' }).fill('UTC');
+    await page.getByRole('option', { name: 'UTC', exact: true }).click();
+    await page.getByRole('button', { name: 'Time zone' }).filter({ hasText: 'Times in UTC (UTC)' }).waitFor();
+    await expect(page.getByTestId('dataset-time-range').textContent()).resolves.toContain('(UTC)');
+    await screenshot(page, 'foundation-utc-en-light');
+    await page.keyboard.press('Escape');
+
     await page.getByText('한국어').click();
     await page.getByText('전체 30,000행 중 1–500행').waitFor();
     await expect(page.getByRole('tab', { name: '열' }).isVisible()).resolves.toBe(true);

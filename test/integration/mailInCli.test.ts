@@ -53,6 +53,10 @@ describe('logscope account, rule and fetch', () => {
     expect(lines(added.stdout)[0]).toMatchObject({ name: 'frank', store: 'keychain', keychain_account: `imap:frank@127.0.0.1:${dovecot.imapsPort}` });
     expect(added.stdout).not.toContain(frank.password);
 
+    const store = await cli(['--json', 'account', 'store']);
+    expect(lines(store.stdout)).toEqual([{ secure_store: 'os_keychain', available: true, reason: null, service: 'Logscope' }]);
+    expect((await cli(['account', 'list'])).stdout).toMatch(/^Secure password store: the OS keychain \(service Logscope\)\.\n/);
+
     const tested = await cli(['account', 'test', 'frank']);
     expect(tested.status).toBe(0);
     expect(tested.stdout).toContain(`Password from the keychain (service Logscope, account imap:frank@127.0.0.1:${dovecot.imapsPort})`);
@@ -125,6 +129,9 @@ describe('logscope account without a keychain', () => {
     expect(refused.status).toBe(1);
     expect(refused.stderr).toMatch(/keychain/i);
     expect(refused.stderr).toMatch(/credentials file/i);
+    const store = await cli(['--json', 'account', 'store']);
+    expect(lines(store.stdout)).toEqual([{ secure_store: null, available: false, reason: expect.stringContaining('safeStorage exists only in the Logscope app') }]);
+    expect((await cli(['account', 'store'])).stdout).toMatch(/^Secure password store: none here \(.+\); passwords go to a credentials file \(--credentials-file\)\.\n$/);
 
     const file = join(dataDir, 'gina.pw');
     const added = await cli(

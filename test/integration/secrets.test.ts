@@ -1,5 +1,6 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -8,7 +9,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/shared/api/errors';
 import { credentialsFileProblem } from '../../src/main/services/secrets/credentialsFile';
-import { createSecretStore, keychainAccount, type SecretRef } from '../../src/main/services/secrets/secrets';
+import type { SecretEncryptor } from '../../src/main/services/secrets/encryptedFile';
+import { createSecretStore, keychainAccount, type KeytarLike, type SecretRef } from '../../src/main/services/secrets/secrets';
 
 // Keychain cases need a Secret Service: run this file as
 //   scripts/with-keyring.sh npx vitest run test/integration/secrets.test.ts
@@ -29,7 +31,7 @@ function requireKeychain() {
   expect(
     keychainProbe,
     `no OS keychain reachable (${keychainProbe.reason}): run under scripts/with-keyring.sh, or set LOGSCOPE_TEST_NO_KEYRING=1 to skip keychain cases`,
-  ).toEqual({ available: true });
+  ).toEqual({ available: true, store: { kind: 'os_keychain', service: 'Logscope' } });
 }
 
 async function caught(promise: Promise<unknown>): Promise<AppError> {
@@ -91,7 +93,7 @@ describe('keychain (OS Secret Service through keytar)', () => {
   });
 
   /** Runs probe() and a keychain get() in a fresh node process with `env`, optionally under `wrapper`. */
-  async function probeInChild(env: NodeJS.ProcessEnv, wrapper: string[] = []) {
+  async function probeInChild(env: NodeJS.ProcessEnv, wrapper: string[] = [], nodeArgs: string[] = []) {
     const script = `
       import { createSecretStore } from ${JSON.stringify(secretsModuleUrl)};
       const store = createSecretStore();
@@ -100,7 +102,7 @@ describe('keychain (OS Secret Service through keytar)', () => {
       try { await store.get({ kind: 'keychain', account: 'imap:a@b:993' }); } catch (e) { error = { code: e.code, params: e.params, cause: String(e.cause) }; }
       process.stdout.write(JSON.stringify({ probe, error }));
     `;
-    const [command, ...args] = [...wrapper, process.execPath, '--import', 'tsx', '--input-type=module', '-e', script];
+    const [command, ...args] = [...wrapper, process.execPath, '--import', 'tsx', ...nodeArgs, '--input-type=module', '-e', script];
     const { stdout } = await execFileAsync(command!, args, { cwd: repoRoot, env });
     return JSON.parse(stdout) as {
       probe: { available: boolean; reason?: string };
@@ -142,6 +144,29 @@ describe('keychain (OS Secret Service through keytar)', () => {
     }
   });
 
+  it('When keytar is not installed (npm skipped the optional package), Then the real import fails, probe says so and get throws keychain_unavailable', async () => {
+    // A resolve hook sends `keytar` to a package name that does not exist, so Node's own
+    // resolver fails exactly as it does in a node_modules without keytar.
+    const dir = await mkdtemp(join(tmpdir(), 'logscope-nokeytar-'));
+    try {
+      await writeFile(
+        join(dir, 'hooks.mjs'),
+        "export async function resolve(specifier, context, next) { return next(specifier === 'keytar' ? 'keytar-not-installed-here' : specifier, context); }\n",
+      );
+      await writeFile(join(dir, 'register.mjs'), "import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n");
+      const result = await probeInChild(process.env, [], ['--import', pathToFileURL(join(dir, 'register.mjs')).href]);
+      expect(result.probe).toEqual({
+        available: false,
+        reason: 'keytar is not installed (an optional dependency: npm skips it when libsecret is missing at install time)',
+      });
+      expect(result.error?.code).toBe('keychain_unavailable');
+      expect(result.error?.params).toMatchObject({ reason: result.probe.reason, alternative: 'credentials_file' });
+      expect(result.error?.cause).toContain('keytar-not-installed-here');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('When the keytar module cannot be loaded, Then the store still works for files and says keychain_unavailable', async () => {
     const broken = createSecretStore({
       loadKeytar: () => Promise.reject(new Error("Cannot find module 'keytar'")),
@@ -151,6 +176,138 @@ describe('keychain (OS Secret Service through keytar)', () => {
     const error = await caught(broken.set({ kind: 'keychain', account: 'smtp:a@b:465' }, 'pw'));
     expect(error.code).toBe('keychain_unavailable');
     expect(error.cause).toBeInstanceOf(Error);
+  });
+});
+
+/**
+ * Stands in for Electron's safeStorage, which cannot run here: AES-256-GCM under a key held in
+ * memory, so a file written with one encryptor cannot be read with another.
+ */
+function testEncryptor({ unavailable = null as string | null } = {}): SecretEncryptor & { calls: number } {
+  const key = randomBytes(32);
+  return {
+    calls: 0,
+    unavailableReason: async () => unavailable,
+    protection: () => 'test AES-GCM',
+    async encrypt(plaintext) {
+      this.calls++;
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+      return Buffer.concat([iv, cipher.getAuthTag(), body]);
+    },
+    async decrypt(ciphertext) {
+      const decipher = createDecipheriv('aes-256-gcm', key, ciphertext.subarray(0, 12));
+      decipher.setAuthTag(ciphertext.subarray(12, 28));
+      return Buffer.concat([decipher.update(ciphertext.subarray(28)), decipher.final()]).toString('utf8');
+    },
+  };
+}
+
+const keytarMissing = () => Promise.reject(Object.assign(new Error("Cannot find package 'keytar'"), { code: 'ERR_MODULE_NOT_FOUND' }));
+const keytarNotInstalled = 'keytar is not installed (an optional dependency: npm skips it when libsecret is missing at install time)';
+
+describe('secure store fallback: a file encrypted by the app (safeStorage)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'logscope-encrypted-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const ref: SecretRef = { kind: 'keychain', account: 'imap:logs@mail.example.test:993' };
+
+  it('When keytar is missing and the app gives an encryptor, Then passwords go to a 0600 file that holds no plaintext, and probe says why', async () => {
+    const path = join(dir, 'app.json');
+    const encryptor = testEncryptor();
+    const app = createSecretStore({ loadKeytar: keytarMissing, encryptedFile: path, encryptor });
+
+    expect(await app.probe()).toEqual({
+      available: true,
+      store: { kind: 'encrypted_file', path, protection: 'test AES-GCM', keychainReason: keytarNotInstalled },
+    });
+    await app.set(ref, 'pä$$ wörd');
+    await app.set({ kind: 'keychain', account: 'smtp:reports@mail.example.test:465' }, 'second');
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    const text = await readFile(path, 'utf8');
+    expect(text).not.toContain('pä$$');
+    expect(JSON.parse(text)).toMatchObject({ format: 'logscope-secrets', version: 1, entries: [{ service: 'Logscope', account: ref.account }, { account: 'smtp:reports@mail.example.test:465' }] });
+    expect(await app.get(ref)).toBe('pä$$ wörd');
+    expect(app.describe(ref)).toEqual({ store: 'keychain', service: 'Logscope', account: ref.account });
+
+    await app.set(ref, 'changed');
+    expect(await app.get(ref)).toBe('changed');
+    expect(JSON.parse(await readFile(path, 'utf8')).entries).toHaveLength(2);
+    expect(await app.delete(ref)).toBe(true);
+    expect(await app.delete(ref)).toBe(false);
+    expect(await caught(app.get(ref))).toMatchObject({ code: 'secret_not_found', params: { account: ref.account } });
+  });
+
+  it('When the logscope command (no encryptor) meets a password the app encrypted, Then it says only the app can open it, and can still remove it', async () => {
+    const path = join(dir, 'command.json');
+    await createSecretStore({ loadKeytar: keytarMissing, encryptedFile: path, encryptor: testEncryptor() }).set(ref, 'pw');
+    const command = createSecretStore({ loadKeytar: keytarMissing, encryptedFile: path });
+
+    const error = await caught(command.get(ref));
+    expect(error.code).toBe('secret_needs_app');
+    expect(error.params).toEqual({ account: ref.account, path, reason: 'Electron safeStorage exists only in the Logscope app' });
+    expect(await command.probe()).toEqual({ available: false, reason: `${keytarNotInstalled}; Electron safeStorage exists only in the Logscope app` });
+    const setError = await caught(command.set(ref, 'new'));
+    expect(setError).toMatchObject({ code: 'keychain_unavailable', params: { alternative: 'credentials_file' } });
+    expect(String(setError.params.reason)).toContain(keytarNotInstalled);
+
+    expect(await command.delete(ref)).toBe(true);
+    expect(JSON.parse(await readFile(path, 'utf8')).entries).toEqual([]);
+  });
+
+  it('When the encryptor refuses (Linux basic_text), Then nothing is written and the error gives both reasons', async () => {
+    const path = join(dir, 'refused.json');
+    const encryptor = testEncryptor({ unavailable: 'backend basic_text protects nothing' });
+    const app = createSecretStore({ loadKeytar: keytarMissing, encryptedFile: path, encryptor });
+    const error = await caught(app.set(ref, 'pw'));
+    expect(error).toMatchObject({ code: 'keychain_unavailable', params: { reason: `${keytarNotInstalled}; backend basic_text protects nothing` } });
+    expect(encryptor.calls).toBe(0);
+    await expect(stat(path)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await app.probe()).toMatchObject({ available: false, reason: `${keytarNotInstalled}; backend basic_text protects nothing` });
+  });
+
+  it('When the file was written under another key, is not ours to read, or is not a secrets file, Then secrets_file_unreadable says which', async () => {
+    const path = join(dir, 'other-key.json');
+    await createSecretStore({ loadKeytar: keytarMissing, encryptedFile: path, encryptor: testEncryptor() }).set(ref, 'pw');
+    const otherKey = createSecretStore({ loadKeytar: keytarMissing, encryptedFile: path, encryptor: testEncryptor() });
+    const undecryptable = await caught(otherKey.get(ref));
+    expect(undecryptable.code).toBe('secrets_file_unreadable');
+    expect(String(undecryptable.params.reason)).toMatch(/^cannot decrypt the password of imap:logs@mail\.example\.test:993/);
+
+    await chmod(path, 0o644);
+    expect(await caught(otherKey.get(ref))).toMatchObject({ code: 'secrets_file_unreadable', params: { path, reason: 'group_or_world_accessible (mode 0644)' } });
+
+    const notOurs = join(dir, 'not-ours.json');
+    await writeFile(notOurs, '{"entries": "nope"}\n', { mode: 0o600 });
+    const store = createSecretStore({ loadKeytar: keytarMissing, encryptedFile: notOurs, encryptor: testEncryptor() });
+    expect(await caught(store.get(ref))).toMatchObject({ code: 'secrets_file_unreadable', params: { reason: 'not_a_secrets_file' } });
+    // Nothing is overwritten: a set refuses too and the file is as it was.
+    expect(await caught(store.set(ref, 'pw'))).toMatchObject({ code: 'secrets_file_unreadable' });
+    expect(await readFile(notOurs, 'utf8')).toBe('{"entries": "nope"}\n');
+  });
+
+  it('When keytar answers again, Then a password left in the encrypted file is still read, and setting it moves it into the keychain', async () => {
+    const path = join(dir, 'moves.json');
+    const encryptor = testEncryptor();
+    await createSecretStore({ loadKeytar: keytarMissing, encryptedFile: path, encryptor }).set(ref, 'from-file');
+    const held = new Map<string, string>();
+    const fakeKeychain: KeytarLike = {
+      getPassword: async (service, account) => held.get(`${service}/${account}`) ?? null,
+      setPassword: async (service, account, password) => void held.set(`${service}/${account}`, password),
+      deletePassword: async (service, account) => held.delete(`${service}/${account}`),
+    };
+    const app = createSecretStore({ keytar: fakeKeychain, encryptedFile: path, encryptor });
+    expect(await app.probe()).toEqual({ available: true, store: { kind: 'os_keychain', service: 'Logscope' } });
+    expect(await app.get(ref)).toBe('from-file');
+    await app.set(ref, 'in-keychain');
+    expect(held.get(`Logscope/${ref.account}`)).toBe('in-keychain');
+    expect(JSON.parse(await readFile(path, 'utf8')).entries).toEqual([]);
+    expect(await app.get(ref)).toBe('in-keychain');
   });
 });
 

@@ -12,6 +12,7 @@ import {
   type MailRule,
   type MailSecurity,
   type MailTestResult,
+  type SecureStoreInfo,
   type TlsTrust,
 } from '../../shared/api/contract/mail';
 import { createTranslator, errorMessage } from '../../shared/i18n/format';
@@ -104,6 +105,28 @@ async function accountByName(api: Api, name: string): Promise<MailAccount> {
 
 const storeText = (store: MailTestResult['store']) =>
   store.store === 'keychain' ? `the keychain (service ${store.service}, account ${store.account})` : `the credentials file ${store.path}`;
+
+interface SecureStoreStatus {
+  available: boolean;
+  reason: string | null;
+  store: SecureStoreInfo | null;
+}
+
+/** Where `keychain` passwords go in the process that owns the data folder, and why not elsewhere. */
+function secureStoreText(status: SecureStoreStatus): string {
+  if (status.store?.kind === 'os_keychain') return `the OS keychain (service ${status.store.service})`;
+  if (status.store?.kind === 'encrypted_file')
+    return `a file encrypted by the app (${status.store.protection}): ${status.store.path} — the OS keychain is not used: ${status.store.keychainReason}`;
+  return `none here (${status.reason ?? 'no secure store'}); passwords go to a credentials file (--credentials-file)`;
+}
+
+const secureStoreJson = (status: SecureStoreStatus) => ({
+  secure_store: status.store?.kind ?? null,
+  available: status.available,
+  reason: status.reason,
+  ...(status.store?.kind === 'encrypted_file' ? { path: status.store.path, protection: status.store.protection, keychain_reason: status.store.keychainReason } : {}),
+  ...(status.store?.kind === 'os_keychain' ? { service: status.store.service } : {}),
+});
 
 const trustText = (trust: TlsTrust) =>
   trust.kind === 'system' ? 'system' : trust.kind === 'ca_file' ? `CA file ${trust.path}` : `pinned ${trust.fingerprint256}`;
@@ -316,6 +339,8 @@ export function registerMailCommands(program: Command, context: CommandContext) 
           for (const a of accounts) context.out(jsonLine(accountJson(a)));
           return;
         }
+        const { keychain } = await api.call('mail.status', {});
+        context.out(`Secure password store: ${secureStoreText(keychain)}.\n`);
         if (accounts.length === 0) {
           context.out('No mail accounts. Add one with: logscope account add --host HOST --user USER\n');
           return;
@@ -335,6 +360,18 @@ export function registerMailCommands(program: Command, context: CommandContext) 
             60,
           ),
         );
+      });
+    });
+
+  account
+    .command('store')
+    .description('say where passwords stored "in the keychain" go here (OS keychain, encrypted file, or none) and why')
+    .addHelpText('after', '\nExample:\n  $ npx logscope account store --json')
+    .action(async () => {
+      await withApi(session(), async (api) => {
+        const { keychain } = await api.call('mail.status', {});
+        if (context.globals().json) context.out(jsonLine(secureStoreJson(keychain)));
+        else context.out(`Secure password store: ${secureStoreText(keychain)}.\n`);
       });
     });
 

@@ -56,6 +56,8 @@ export const errorCodes = [
   'credentials_file_unwritable',
   'credentials_file_missing',
   'secret_not_found',
+  'secrets_file_unreadable',
+  'secret_needs_app',
   // mail-in (IMAP)
   'mail_account_not_found',
   'mail_account_name_taken',

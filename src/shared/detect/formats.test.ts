@@ -69,6 +69,18 @@ describe('chooseFormat: tables and the rest', () => {
     expect(guessOf(text('ts,v', '1709251200,1', '1709251201,2')).format).toBe('csv');
   });
 
+  it('keeps a headed CSV with malformed records a table, and a log with commas in its head a log', () => {
+    const csv = text('time,code,name', '2024-01-01T00:00:00Z,1,a', '2024-01-01T00:00:01Z,2', '2024-01-01T00:00:02Z,3,c,extra', '2024-01-01T00:00:03Z,4,d');
+    expect(guessOf(csv).format).toBe('csv');
+    const cbs = text(
+      '2016-09-28 04:30:30, Info                  CBS    Loaded Servicing Stack v6.1.7601.23505 with Core: C:\\Windows\\winsxs\\cbscore.dll',
+      '2016-09-28 04:30:31, Info                  CSI    00000001@2016/9/27:20:30:31.455 WcpInitialize (wcp.dll version 0.0.0.6) called',
+      '2016-09-28 04:30:31, Info                  CBS    Ending TrustedInstaller initialization.',
+      '2016-09-28 04:30:31, Error                 CBS    Failed to get session, hr: 0x800f0805',
+    );
+    expect(guessOf(cbs).format).toBe('log');
+  });
+
   it('JSON lines, and anything else as lines', () => {
     expect(guessOf(text('{"a":1}', '{"a":2}')).format).toBe('jsonl');
     expect(guessOf(text('hello world', 'nothing here looks like a log', 'third')).format).toBe('lines');

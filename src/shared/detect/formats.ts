@@ -1,7 +1,8 @@
 import { detectAccessLayout, type AccessLayout } from './accessLog';
 import { guessDelimiter } from './delimiter';
 import { canonicalLevel } from './levels';
-import { allGrammars, continuationLike, type LineGrammar } from './lineFormats';
+import { inferHeader } from './headerInference';
+import { allGrammars, continuationLike, inferredGrammar, levelGroupOf, type LineGrammar } from './lineFormats';
 import { execGrouped, type GroupedRegex } from './regex';
 import { parseUserPattern } from './userPattern';
 
@@ -41,6 +42,8 @@ export interface GrammarScore {
   entries: number;
   /** Lines that do not, but look like the continuation of one. */
   continuations: number;
+  /** Entries whose level group holds a level. */
+  levels: number;
 }
 
 export interface FormatScores {
@@ -80,14 +83,24 @@ function countsAsEntry(grammar: LineGrammar, groups: Record<string, string>): bo
 
 export function scoreGrammar(grammar: LineGrammar, lines: readonly string[]): GrammarScore {
   const compiled = new RegExp(grammar.regex.source);
+  const levelGroup = levelGroupOf(grammar);
   let entries = 0;
   let continuations = 0;
+  let levels = 0;
   for (const line of lines) {
     const groups = execGrouped(grammar.regex, compiled, line);
-    if (groups && countsAsEntry(grammar, groups)) entries++;
-    else if (continuationLike.test(line)) continuations++;
+    if (groups && countsAsEntry(grammar, groups)) {
+      entries++;
+      if (levelGroup && canonicalLevel(groups[levelGroup] ?? '') !== null) levels++;
+    } else if (continuationLike.test(line)) continuations++;
   }
-  return { grammar, entries, continuations };
+  return { grammar, entries, continuations, levels };
+}
+
+/** Every grammar detection tries on a sample: the known ones, then the head inferred from its lines. */
+export function sampleGrammars(lines: readonly string[]): LineGrammar[] {
+  const header = inferHeader(lines);
+  return [...allGrammars(), ...(header ? [inferredGrammar(header)] : [])];
 }
 
 export function scoreFormats(text: string): FormatScores {
@@ -98,22 +111,37 @@ export function scoreFormats(text: string): FormatScores {
     json: lines.filter(isJsonObject).length,
     access: access ? Math.round(access.share * lines.length) : 0,
     accessLayout: access?.layout ?? null,
-    grammars: allGrammars().map((g) => scoreGrammar(g, lines)),
+    grammars: sampleGrammars(lines).map((g) => scoreGrammar(g, lines)),
     delimiter: guessDelimiter(text),
   };
 }
 
-/** The grammar that reads the most entries, preferring the more specific among near ties. */
+/**
+ * The grammar that reads the most entries: among those within 10 % of the most, the first
+ * (the more specific) of those that find nearly as many levels as the best of them — so a
+ * known grammar wins when it reads the lines as well, and the inferred head when it finds
+ * the level a known grammar leaves in the message.
+ */
 export function bestGrammar(scores: readonly GrammarScore[]): GrammarScore | null {
   const most = Math.max(0, ...scores.map((s) => s.entries));
   if (most === 0) return null;
-  return scores.find((s) => s.entries >= most * 0.9) ?? null;
+  const near = scores.filter((s) => s.entries >= most * 0.9);
+  const levels = Math.max(...near.map((s) => s.levels));
+  return near.find((s) => s.levels >= levels * 0.9) ?? null;
 }
 
 export function chooseFormat(text: string, saved: readonly { name: string; pattern: string }[] = []): { guess: FormatGuess; scores: FormatScores } {
   const scores = scoreFormats(text);
   const guess = decide(text, scores, saved);
   return { guess, scores };
+}
+
+const headerName = /^[A-Za-z_][\w .-]{0,63}$/;
+
+/** Whether a line is a table's header: `fields` distinct names split by `delimiter`. */
+function namesHeader(line: string, delimiter: string, fields: number): boolean {
+  const names = line.split(delimiter).map((n) => n.trim().replace(/^"(.*)"$/, '$1'));
+  return names.length === fields && new Set(names).size === fields && names.every((n) => headerName.test(n));
 }
 
 function decide(text: string, scores: FormatScores, saved: readonly { name: string; pattern: string }[]): FormatGuess {
@@ -130,6 +158,9 @@ function decide(text: string, scores: FormatScores, saved: readonly { name: stri
   // into two with a header line the log grammar does not read.
   const headed = best ? !new RegExp(best.grammar.regex.source).test(lines[0]!) : true;
   if (delimited && delimited.consistency >= 0.9 && (delimited.fields >= 3 || headed) && share < 0.95) return delimitedFormat();
+  // A header row of distinct names, as many as the usual record has fields, makes it a table
+  // even when some records are malformed (they become rejects, not one long message each).
+  if (delimited && headed && namesHeader(lines[0]!, delimited.delimiter, delimited.fields)) return delimitedFormat();
   for (const pattern of saved) {
     const parsed = parseUserPattern(pattern.pattern);
     if (!parsed.ok || parsed.regex.groups.length < 3) continue;

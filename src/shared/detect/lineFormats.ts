@@ -1,3 +1,4 @@
+import type { InferredHeader } from './headerInference';
 import { levelLettersRegex, levelWordsRegex } from './levels';
 import { buildRegex, type GroupedRegex } from './regex';
 import { timeStyle, timeStyles, type TimeStyleId } from './timeStyles';
@@ -28,7 +29,26 @@ export interface LineGrammar {
   /** Group `_m` wraps the whole match, so a non-empty `_m` means "this line starts an entry". */
   regex: GroupedRegex;
   timeStyle: TimeStyleId | null;
+  /** For a `log` whose head was inferred from the sample (variant `inferred`): its fields. */
+  inferred?: InferredHeader;
 }
+
+/** The `log` grammar of a head inferred from the sample (`headerInference.ts`). */
+export function inferredGrammar(header: InferredHeader): LineGrammar {
+  const time = header.fields.find((f) => f.kind === 'time')!;
+  return {
+    format: 'log',
+    variant: 'inferred',
+    regex: { source: `^(${header.regex.source.slice(1)})`, groups: ['_m', ...header.regex.groups] },
+    timeStyle: time.style,
+    inferred: header,
+  };
+}
+
+/** The regex groups a grammar's time and level are read from. */
+export const timeGroupOf = (grammar: LineGrammar): string => grammar.inferred?.fields.find((f) => f.kind === 'time')?.group ?? 'ts';
+export const levelGroupOf = (grammar: LineGrammar): string | null =>
+  grammar.inferred ? (grammar.inferred.fields.find((f) => f.kind === 'level')?.group ?? null) : grammar.format === 'log' || grammar.format === 'python' || grammar.format === 'logcat' ? 'level' : null;
 
 const levels = levelWordsRegex();
 /** A bracketed token that may hold one level of brackets: `[QuorumPeer[myid=1]/0:2181]`. */
@@ -134,7 +154,7 @@ export function allGrammars(): LineGrammar[] {
     syslogGrammar('bsd'),
     syslogGrammar('iso'),
     pythonGrammar(),
-    ...timeStyles.filter((s) => s.id !== 'md_dash').map((s) => logGrammar(s.id)),
+    ...timeStyles.filter((s) => s.lineStart).map((s) => logGrammar(s.id)),
   ];
 }
 
@@ -150,7 +170,7 @@ export function grammarFor(format: LineFormatId, variant: string | null): LineGr
     case 'logcat':
       return logcatGrammar((logcatVariants as readonly string[]).includes(variant ?? '') ? (variant as (typeof logcatVariants)[number]) : 'threadtime');
     case 'log':
-      return logGrammar(timeStyles.some((s) => s.id === variant) ? (variant as TimeStyleId) : 'iso');
+      return logGrammar(timeStyles.some((s) => s.id === variant && s.lineStart) ? (variant as TimeStyleId) : 'iso');
   }
 }
 

@@ -4,7 +4,7 @@ import { levelSql, syslogFacilitySql, syslogSeveritySql } from '../detect/levels
 import type { LineGrammar } from '../detect/lineFormats';
 import type { GroupedRegex } from '../detect/regex';
 import { classifyTimeValues, timeNameScore, type TimeCompletion, type TimeSpec } from '../detect/time';
-import { completedFormats, timeStyle, timeStyles, type TimeStyle } from '../detect/timeStyles';
+import { completedFormats, hasOffset, normalizedTimeSql, normalizeTimeText, timeRewrites, timeStyle, timeStyles, type TimeStyle } from '../detect/timeStyles';
 import { quoteIdent } from '../sql/quote';
 import { datasetColumnNames, type AccessReader, type LinesReader, type PlannedColumn } from './plan';
 
@@ -42,26 +42,33 @@ const typed = (name: string, source: string[], expression: string, type: string)
   type,
 });
 
-/** The time column of a timestamp in `style`, read from a regex group. */
+/**
+ * The time column of a timestamp in `style`, read from a regex group: the text rewritten as
+ * the sample needs (`timeRewrites`: fractions after `,` or `:`, zone names), then read.
+ */
 export function styleTimeColumn(style: TimeStyle, group: string, samples: readonly string[], completion: TimeCompletion | null): PlannedColumn {
-  const normalized = style.normalize ? `replace(${g(group)}, ',', '.')` : g(group);
+  const rewrites = timeRewrites(style, samples);
+  const normalized = samples.map((s) => normalizeTimeText(s, rewrites));
+  // Values that carry an offset are instants; a style reads them with `%z` when most do.
+  const zoned = normalized.length > 0 && normalized.filter(hasOffset).length * 2 > normalized.length;
   let time: TimeSpec;
   if (style.read.kind === 'iso') {
-    const kind = classifyTimeValues('VARCHAR', samples.map((s) => s.replace(',', '.')))?.kind;
+    const kind = classifyTimeValues('VARCHAR', normalized)?.kind;
     time = { column: 'time', kind: kind === 'instant' || kind === 'local' ? kind : 'mixed', pattern: null };
   } else if (style.read.kind === 'epoch') {
-    time = { column: 'time', kind: 'epoch_s', pattern: null };
+    time = { column: 'time', kind: style.read.unit === 'ms' ? 'epoch_ms' : 'epoch_s', pattern: null };
   } else {
-    const [pattern, ...alternatives] = completedFormats(style);
+    const [pattern, ...alternatives] = completedFormats(style, zoned);
+    const completes = style.read.kind === 'strptime' && style.read.completion;
     time = {
       column: 'time',
       kind: 'pattern',
       pattern: pattern!,
       ...(alternatives.length ? { alternatives } : {}),
-      ...(style.read.completion ? { completion } : {}),
+      ...(completes ? { completion } : {}),
     };
   }
-  return { name: 'time', path: [group], sourceType: 'VARCHAR', type: 'TIMESTAMP', asJson: false, time, expression: nonEmpty(normalized) };
+  return { name: 'time', path: [group], sourceType: 'VARCHAR', type: 'TIMESTAMP', asJson: false, time, expression: nonEmpty(normalizedTimeSql(g(group), rewrites)) };
 }
 
 /**
@@ -73,6 +80,7 @@ export function grammarPlan(
   entries: readonly Record<string, string>[],
   options: { delimiter: string; completion: TimeCompletion | null },
 ): TextPlan<LinesReader> {
+  if (grammar.inferred) return inferredPlan(grammar, entries, options);
   const present = (...names: string[]) => entries.some((e) => names.some((n) => (e[n] ?? '') !== ''));
   const columns: PlannedColumn[] = [];
   const tsSamples = entries.map((e) => e.ts ?? '').filter(Boolean).slice(0, 500);
@@ -136,6 +144,38 @@ export function grammarPlan(
     columns,
     units: [],
   };
+}
+
+/**
+ * An inferred head's columns (`headerInference.ts`): the time, the level in its canonical
+ * spelling, numbers as BIGINT, other fields as text (other timestamps too, as written), the
+ * message. Like `grammarPlan`, a field no sample entry has is left out.
+ */
+function inferredPlan(grammar: LineGrammar, entries: readonly Record<string, string>[], options: { delimiter: string; completion: TimeCompletion | null }): TextPlan<LinesReader> {
+  const header = grammar.inferred!;
+  const columns: PlannedColumn[] = [];
+  for (const field of header.fields) {
+    const group = field.group;
+    const values = entries.map((e) => e[group] ?? '').filter((v) => v !== '');
+    if (values.length === 0 && field.kind !== 'time') continue;
+    switch (field.kind) {
+      case 'time':
+        columns.push({ ...styleTimeColumn(timeStyle(field.style!), group, values.slice(0, 500), options.completion), name: 'time' });
+        break;
+      case 'level':
+        columns.push(text('level', [group], levelSql(g(group))));
+        break;
+      case 'integer':
+        columns.push(typed(field.name, [group], nonEmpty(`trim(${g(group)})`), 'BIGINT'));
+        break;
+      case 'other_time':
+      case 'text':
+        columns.push(text(field.name, [group], nonEmpty(`trim(${g(group)})`)));
+        break;
+    }
+  }
+  columns.push(text('message', ['message'], g('message')));
+  return { reader: { kind: 'lines', delimiter: options.delimiter, entry: grammar.regex, continueInto: 'message' }, columns, units: [] };
 }
 
 /** Every non-blank line a row of one `line` column: the format of last resort. */

@@ -28,6 +28,8 @@ export function dataFolderLayout(dataDir: string) {
     tempDir: path.join(dataDir, 'tmp'),
     ownerRecord: path.join(dataDir, 'owner.json'),
     uploadsDir: path.join(dataDir, 'uploads'),
+    /** Passwords encrypted with the app's safeStorage, where the OS keychain cannot be used. */
+    secretsFile: path.join(dataDir, 'secrets.json'),
   };
 }
 

@@ -11,8 +11,8 @@ import { createDatasetSql, datasetColumnNames, maxJsonObjectBytes, readerSql, se
 import { quoteIdent, quoteLiteral } from '../../../shared/sql/quote';
 import { guessDelimiter } from '../../../shared/detect/delimiter';
 import { detectAccessLayout } from '../../../shared/detect/accessLog';
-import { bestGrammar, chooseFormat, sampleLines, scoreGrammar, type FormatGuess } from '../../../shared/detect/formats';
-import { allGrammars, grammarFor, type LineFormatId, type LineGrammar } from '../../../shared/detect/lineFormats';
+import { bestGrammar, chooseFormat, sampleGrammars, sampleLines, scoreGrammar, type FormatGuess } from '../../../shared/detect/formats';
+import { grammarFor, timeGroupOf, type LineFormatId, type LineGrammar } from '../../../shared/detect/lineFormats';
 import { execGrouped, type GroupedRegex } from '../../../shared/detect/regex';
 import { displayPattern, parseUserPattern, type PatternProblem } from '../../../shared/detect/userPattern';
 import { timeStyle, type TimeStyle } from '../../../shared/detect/timeStyles';
@@ -188,7 +188,7 @@ function extensionOf(fileName: string): string {
 
 /** The grammar of a line format for this sample: the variant (time style) that reads the most lines. */
 function grammarOf(format: LineFormatId, lines: readonly string[]): LineGrammar {
-  const scored = allGrammars()
+  const scored = sampleGrammars(lines)
     .filter((g) => g.format === format)
     .map((g) => scoreGrammar(g, lines));
   return bestGrammar(scored)?.grammar ?? grammarFor(format, null);
@@ -246,7 +246,8 @@ async function detectText(
     completion = style ? completionFor(style) : null;
     plan = grammarPlan(grammar, entries, { delimiter, completion });
     shown = grammar.regex;
-    timeLayout = entries.find((e) => e.ts)?.ts ?? style?.example ?? null;
+    const timeGroup = timeGroupOf(grammar);
+    timeLayout = entries.find((e) => e[timeGroup])?.[timeGroup] ?? style?.example ?? null;
   }
   const timeSpec = chooseTime(plan.columns, options);
   const preview = await previewText(db, plan, sample.path, zone, signal);

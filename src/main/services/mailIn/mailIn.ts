@@ -11,6 +11,7 @@ import {
   type MailRule,
   type MailTestResult,
   type SecretLocation,
+  type SecureStoreInfo,
 } from '../../../shared/api/contract/mail';
 import { datasetNameProblem } from '../../../shared/datasetNames';
 import type { Db } from '../db/database';
@@ -70,7 +71,7 @@ export function createMailInService(deps: MailInDeps) {
   const { db, events, clock, log, secrets } = deps;
   const timeouts: ImapTimeouts = { ...defaultImapTimeouts, ...deps.timeouts };
   const running = new Map<number, AbortController>();
-  let keychainProbe: { at: number; value: { available: boolean; reason: string | null } } | null = null;
+  let keychainProbe: { at: number; value: { available: boolean; reason: string | null; store: SecureStoreInfo | null } } | null = null;
 
   // A process killed mid-fetch leaves its temporary attachments behind; nobody else owns them.
   const cleaned = fs.promises
@@ -386,7 +387,7 @@ export function createMailInService(deps: MailInDeps) {
     const now = Date.now();
     if (!keychainProbe || now - keychainProbe.at > keychainProbeTtlMs) {
       const probe = await secrets.probe();
-      keychainProbe = { at: now, value: { available: probe.available, reason: probe.reason ?? null } };
+      keychainProbe = { at: now, value: { available: probe.available, reason: probe.reason ?? null, store: probe.store ?? null } };
     }
     return { keychain: keychainProbe.value, ownerKind: deps.ownerKind };
   }

@@ -38,6 +38,20 @@ function errnoCode(error: unknown): string {
 
 /** Reads the password from `path`, refusing a file others could read or that is not ours. */
 export async function readCredentialsFile(path: string): Promise<string> {
+  const text = await readPrivateFile(path, MAX_CREDENTIALS_FILE_BYTES);
+  // Editors and `echo` add one newline; it is not part of the password.
+  const password = text.replace(/\r?\n$/, '');
+  if (password === '') throw secretError('credentials_file_missing', { path, reason: 'empty' });
+  // A key or a config file at a wrong path must not go to a server as a password.
+  if (/[\r\n]/.test(password)) throw secretError('credentials_file_unreadable', { path, reason: 'more_than_one_line' });
+  return password;
+}
+
+/**
+ * Reads a file only its owner may read (the rules of a credentials file, also applied to the
+ * encrypted secrets file): a regular file, ours, no group or world bits, at most `maxBytes`.
+ */
+export async function readPrivateFile(path: string, maxBytes: number): Promise<string> {
   let handle;
   try {
     // O_NONBLOCK: opening a FIFO must not hang; fstat below then refuses it as not a file.
@@ -55,21 +69,14 @@ export async function readCredentialsFile(path: string): Promise<string> {
       const problem = credentialsFileProblem(stat, uid);
       if (problem) throw secretError('credentials_file_insecure', { path, ...problem, uid });
     }
-    if (stat.size > MAX_CREDENTIALS_FILE_BYTES) {
+    if (stat.size > maxBytes) {
       throw secretError('credentials_file_unreadable', { path, reason: 'too_large', sizeBytes: stat.size });
     }
-    let text: string;
     try {
-      text = await handle.readFile({ encoding: 'utf8' });
+      return await handle.readFile({ encoding: 'utf8' });
     } catch (error) {
       throw secretError('credentials_file_unreadable', { path, reason: errnoCode(error) }, error);
     }
-    // Editors and `echo` add one newline; it is not part of the password.
-    const password = text.replace(/\r?\n$/, '');
-    if (password === '') throw secretError('credentials_file_missing', { path, reason: 'empty' });
-    // A key or a config file at a wrong path must not go to a server as a password.
-    if (/[\r\n]/.test(password)) throw secretError('credentials_file_unreadable', { path, reason: 'more_than_one_line' });
-    return password;
   } finally {
     await handle.close();
   }
@@ -81,6 +88,11 @@ export async function readCredentialsFile(path: string): Promise<string> {
  * owner bits are kept when narrower (0400 stays 0400); group and world bits are never carried over.
  */
 export async function writeCredentialsFile(path: string, password: string): Promise<void> {
+  await writePrivateFile(path, password + '\n');
+}
+
+/** The atomic owner-only write behind a credentials file, also used for the encrypted secrets file. */
+export async function writePrivateFile(path: string, content: string): Promise<void> {
   let mode = 0o600;
   try {
     const existing = await lstat(path);
@@ -99,7 +111,7 @@ export async function writeCredentialsFile(path: string, password: string): Prom
   }
   try {
     try {
-      await handle.writeFile(password + '\n', 'utf8');
+      await handle.writeFile(content, 'utf8');
       await handle.sync();
     } finally {
       await handle.close();

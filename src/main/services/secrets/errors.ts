@@ -10,6 +10,10 @@ import { AppError, type ErrorCode, type ErrorParams } from '../../../shared/api/
  * - credentials_file_unwritable  { path, reason }           cannot create/replace/remove it
  * - credentials_file_missing     { path, reason? }          the file is gone, or empty
  * - secret_not_found             { store, account }         nothing in the keychain under that account
+ * - secrets_file_unreadable      { path, reason }           the app's encrypted secrets file is not ours,
+ *                                                            not readable, or cannot be decrypted
+ * - secret_needs_app             { account, path, reason }  the password is in the encrypted file, which
+ *                                                            only the app (Electron safeStorage) can open
  */
 export const secretErrorCodes = [
   'keychain_unavailable',
@@ -18,6 +22,8 @@ export const secretErrorCodes = [
   'credentials_file_unwritable',
   'credentials_file_missing',
   'secret_not_found',
+  'secrets_file_unreadable',
+  'secret_needs_app',
 ] as const;
 
 export type SecretErrorCode = (typeof secretErrorCodes)[number] & ErrorCode;

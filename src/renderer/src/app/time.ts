@@ -35,5 +35,7 @@ export function describeZone(zone: string, at = new Date()): string {
   const offset = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'shortOffset' })
     .formatToParts(at)
     .find((p) => p.type === 'timeZoneName')?.value;
-  return `${zone} (${(offset ?? 'GMT').replace('GMT', 'UTC') || 'UTC'})`;
+  // Chromium says "GMT" for some zero-offset zones and "GMT+0" for others (UTC itself).
+  const utcOffset = (offset ?? 'GMT').replace('GMT', 'UTC').replace(/^UTC[+-]0$/, 'UTC');
+  return `${zone} (${utcOffset})`;
 }

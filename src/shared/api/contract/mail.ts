@@ -57,6 +57,17 @@ export const SecretLocation = z.discriminatedUnion('store', [
 ]);
 export type SecretLocation = z.infer<typeof SecretLocation>;
 
+/**
+ * Where `keychain` passwords go on the owner's machine right now: the OS keychain, or (in the
+ * app, when keytar is missing or the keychain does not answer) a file encrypted with Electron's
+ * safeStorage, with the reason the OS keychain was passed over.
+ */
+export const SecureStoreInfo = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('os_keychain'), service: z.string() }),
+  z.object({ kind: z.literal('encrypted_file'), path: z.string(), protection: z.string(), keychainReason: z.string() }),
+]);
+export type SecureStoreInfo = z.infer<typeof SecureStoreInfo>;
+
 const Name = z
   .string()
   .trim()
@@ -274,10 +285,13 @@ export const MailCollectedFile = z.object({
 export type MailCollectedFile = z.infer<typeof MailCollectedFile>;
 
 export const mailMethods = {
-  /** Whether an OS keychain is reachable here, and which process owns the data folder. */
+  /** Whether a secure password store is usable here (which one), and which process owns the data folder. */
   'mail.status': method(
     empty,
-    z.object({ keychain: z.object({ available: z.boolean(), reason: z.string().nullable() }), ownerKind: OwnerKind }),
+    z.object({
+      keychain: z.object({ available: z.boolean(), reason: z.string().nullable(), store: SecureStoreInfo.nullable() }),
+      ownerKind: OwnerKind,
+    }),
   ),
   'mail.accounts.list': method(empty, z.array(MailAccount)),
   'mail.accounts.create': method(MailAccountInput, MailAccount),

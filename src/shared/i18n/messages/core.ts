@@ -3,6 +3,15 @@ import { bilingual } from '../bilingual';
 /** UI text of the shell, datasets, the row table, settings and the core errors. */
 export const coreMessages = bilingual(
   {
+    menu: {
+      file: 'File',
+      openDataFolder: 'Open Data Folder',
+      installCli: 'Install Command Line Tool…',
+      cliInstalled: 'The logscope command is installed at {{path}}.',
+      cliAddToPath: 'Add {{folder}} to your PATH to run it as `logscope` from any terminal.',
+      cliOnPath: 'Open a new terminal and run `logscope --help`.',
+      cliFailed: 'The logscope command could not be installed: {{message}}',
+    },
     app: {
       title: 'Logscope',
       tagline: 'Service log analysis',
@@ -87,6 +96,15 @@ export const coreMessages = bilingual(
     },
   },
   {
+    menu: {
+      file: '파일',
+      openDataFolder: '데이터 폴더 열기',
+      installCli: '명령줄 도구 설치…',
+      cliInstalled: 'logscope 명령을 {{path}}에 설치했습니다.',
+      cliAddToPath: '어느 터미널에서나 `logscope`로 실행하려면 {{folder}}를 PATH에 추가하세요.',
+      cliOnPath: '새 터미널을 열고 `logscope --help`를 실행해 보세요.',
+      cliFailed: 'logscope 명령을 설치하지 못했습니다: {{message}}',
+    },
     app: {
       title: 'Logscope',
       tagline: '서비스 로그 분석',

@@ -92,6 +92,9 @@ export const importMessages = bilingual(
       credentials_file_unwritable: 'The credentials file {{path}} cannot be written ({{reason}}).',
       credentials_file_missing: 'The credentials file {{path}} is missing or empty. Store the password again with --credentials-file (“logscope account password” or “logscope smtp password”).',
       secret_not_found: 'No password is stored in the keychain for {{account}}.',
+      secrets_file_unreadable: 'Logscope’s encrypted password file {{path}} cannot be used ({{reason}}); store the passwords again.',
+      secret_needs_app:
+        'The password of {{account}} is in Logscope’s encrypted file {{path}}, which only the Logscope app can open ({{reason}}). Run this while the app is open, or store the password in a credentials file (--credentials-file).',
     },
   },
   {
@@ -184,6 +187,9 @@ export const importMessages = bilingual(
       credentials_file_unwritable: '자격 증명 파일 {{path}}에 쓸 수 없습니다 ({{reason}}).',
       credentials_file_missing: '자격 증명 파일 {{path}}이(가) 없거나 비어 있습니다. --credentials-file로 비밀번호를 다시 저장하세요 (“logscope account password” 또는 “logscope smtp password”).',
       secret_not_found: '키체인에 {{account}}의 비밀번호가 저장되어 있지 않습니다.',
+      secrets_file_unreadable: 'Logscope의 암호화된 비밀번호 파일 {{path}}을(를) 쓸 수 없습니다 ({{reason}}). 비밀번호를 다시 저장하세요.',
+      secret_needs_app:
+        '{{account}}의 비밀번호는 Logscope 앱만 열 수 있는 암호화 파일 {{path}}에 있습니다 ({{reason}}). 앱을 연 상태에서 실행하거나, 비밀번호를 자격 증명 파일(--credentials-file)에 저장하세요.',
     },
   },
 );

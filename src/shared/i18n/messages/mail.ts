@@ -12,6 +12,8 @@ export const mailMessages = bilingual(
       intro: 'Logscope fetches log files that servers mail as attachments, imports each one exactly once, and keeps where it came from.',
       keychain: {
         available: 'Passwords are kept in this computer’s keychain (service “Logscope”) and are never shown again.',
+        encryptedFile:
+          'Passwords are kept in Logscope’s encrypted file {{path}}, under a key held by {{protection}}, and are never shown again. The OS keychain is not used: {{reason}}.',
         unavailable:
           'No keychain is reachable where Logscope runs ({{reason}}). Keep each password in a credentials file that only your user can read (mode 0600) instead: choose “Credentials file” when adding an account.',
         unavailableServe:
@@ -189,6 +191,8 @@ export const mailMessages = bilingual(
       intro: '서버가 메일 첨부 파일로 보낸 로그를 가져와 파일마다 정확히 한 번 가져오고, 어디서 왔는지 기록합니다.',
       keychain: {
         available: '비밀번호는 이 컴퓨터의 키체인(서비스 “Logscope”)에 보관되며 다시 표시되지 않습니다.',
+        encryptedFile:
+          '비밀번호는 {{protection}}이(가) 보관하는 키로 암호화되어 Logscope의 파일 {{path}}에 보관되며 다시 표시되지 않습니다. OS 키체인은 쓰지 않습니다: {{reason}}.',
         unavailable:
           'Logscope가 실행되는 곳에서 키체인에 접근할 수 없습니다 ({{reason}}). 대신 비밀번호를 이 사용자만 읽을 수 있는 자격 증명 파일(모드 0600)에 보관하세요. 계정을 추가할 때 “자격 증명 파일”을 고르면 됩니다.',
         unavailableServe:

@@ -27,6 +27,7 @@ import { useApi } from '../../app/api';
 import { formatInstant } from '../../app/time';
 import { useErrorText } from '../../ui/useErrorText';
 import { headOf, pathOf, uploadFile } from './fileRefs';
+import { runtimeTimeZoneChoices } from '@shared/time/zones';
 
 interface Entry {
   key: string;
@@ -44,7 +45,6 @@ interface Entry {
 
 type Progress = EventPayload<'import.progress'>;
 
-const zones = Intl.supportedValuesOf('timeZone');
 const delimiters = [
   { value: ',', label: ', (comma)' },
   { value: '\t', label: '⇥ (tab)' },
@@ -323,7 +323,7 @@ function FileCard({
               <Select
                 label={t('imports.timeZone')}
                 w={240}
-                data={[...new Set([entry.options.timeZone ?? preview.timeZone, ...zones])]}
+                data={runtimeTimeZoneChoices(entry.options.timeZone ?? preview.timeZone)}
                 searchable
                 value={entry.options.timeZone ?? preview.timeZone}
                 onChange={(value) => value && onChange({ timeZone: value })}

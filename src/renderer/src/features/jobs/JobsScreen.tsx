@@ -28,9 +28,9 @@ import { useApi } from '../../app/api';
 import { formatInstant } from '../../app/time';
 import { useErrorText } from '../../ui/useErrorText';
 import { useReports, useSmtpAccounts } from '../report/useReport';
+import { runtimeTimeZoneChoices } from '@shared/time/zones';
 
 const jobKeys = { jobs: ['jobs'] as const, runs: ['jobs', 'runs'] as const, retention: ['retention'] as const };
-const zones = Intl.supportedValuesOf('timeZone');
 
 /** Keeps the Jobs page current: the owner says when a job starts, ends or changes. */
 function useJobs() {
@@ -373,7 +373,7 @@ function AddJobDialog({ datasets, zone, onClose, onAdded }: { datasets: DatasetS
         ) : (
           <Group grow align="flex-start">
             <TextInput label={t('jobs.expression')} description={t('jobs.expressionHelp')} value={expression} onChange={(e) => setExpression(e.currentTarget.value)} />
-            <Select label={t('jobs.zone')} data={[...new Set([cronZone, ...zones])]} searchable value={cronZone} onChange={(v) => v && setCronZone(v)} allowDeselect={false} />
+            <Select label={t('jobs.zone')} data={runtimeTimeZoneChoices(cronZone)} searchable value={cronZone} onChange={(v) => v && setCronZone(v)} allowDeselect={false} />
           </Group>
         )}
         {create.error && <Alert color="red">{errorText(create.error)}</Alert>}

@@ -7,6 +7,7 @@ import { defaultImapPort, type MailAccount, type MailSecurity, type TlsTrust } f
 import { useApi } from '../../app/api';
 import { useErrorText } from '../../ui/useErrorText';
 import { mailKeys } from './useMail';
+import { SecureStoreNote } from './SecureStoreNote';
 
 type TrustKind = TlsTrust['kind'];
 
@@ -152,6 +153,7 @@ export function AccountDialog({
                 { value: 'file', label: t('mail.accounts.storeFile') },
               ]}
             />
+            {store === 'keychain' && <SecureStoreNote />}
             <Text size="xs" c="dimmed">
               {t('mail.accounts.passwordHelp')}
             </Text>

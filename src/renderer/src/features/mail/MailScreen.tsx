@@ -26,6 +26,7 @@ import { formatInstant } from '../../app/time';
 import { useErrorText } from '../../ui/useErrorText';
 import { AccountDialog } from './AccountDialog';
 import { RuleDialog } from './RuleDialog';
+import { secureStoreText } from './SecureStoreNote';
 import { mailKeys, useCollectedFiles, useMailAccounts, useMailRules, useMailStatus, useRuleFetch, type RuleFetchState } from './useMail';
 import { ConfirmDelete } from '../../ui/ConfirmDelete';
 
@@ -47,7 +48,6 @@ export function MailScreen({ zone }: { zone: string }) {
   const api = useApi();
   const client = useQueryClient();
   const fetches = useRuleFetch();
-  const keychain = status.data?.keychain;
 
   const runTest = async (id: number) => {
     setTests((s) => ({ ...s, [id]: 'running' }));
@@ -80,14 +80,14 @@ export function MailScreen({ zone }: { zone: string }) {
           </Text>
         </Stack>
 
-        {keychain &&
-          (keychain.available ? (
+        {status.data &&
+          (status.data.keychain.available ? (
             <Alert variant="light" color="teal" icon={<IconKey size={18} />} data-testid="keychain-status">
-              {t('mail.keychain.available')}
+              {secureStoreText(t, status.data)}
             </Alert>
           ) : (
             <Alert variant="light" color="yellow" icon={<IconAlertTriangle size={18} />} data-testid="keychain-status">
-              {t(status.data?.ownerKind === 'serve' ? 'mail.keychain.unavailableServe' : 'mail.keychain.unavailable', { reason: keychain.reason ?? '' })}
+              {secureStoreText(t, status.data)}
             </Alert>
           ))}
 

@@ -10,6 +10,7 @@ import { AppError } from '@shared/api/errors';
 import { useApi } from '../../app/api';
 import { useErrorText } from '../../ui/useErrorText';
 import { useMailStatus } from '../mail/useMail';
+import { SecureStoreNote } from '../mail/SecureStoreNote';
 import { recordedError, reportKeys, splitRecipients, useSmtpAccounts } from './useReport';
 
 type PeriodChoice = '24h' | '7d' | 'all' | 'dashboard';
@@ -181,6 +182,7 @@ export function ReportSettingsDialog({
                   { value: 'file', label: t('report.storeFile') },
                 ]}
               />
+              {secretStore === 'keychain' && <SecureStoreNote />}
             </Stack>
             {secretStore === 'file' && (
               <TextInput

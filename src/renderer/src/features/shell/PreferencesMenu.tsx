@@ -4,8 +4,8 @@ import { useTranslation } from 'react-i18next';
 import type { Settings } from '@shared/api/contract';
 import { useUpdateSettings } from '../../app/useSettings';
 import { describeZone } from '../../app/time';
+import { runtimeTimeZoneChoices } from '@shared/time/zones';
 
-const zones = Intl.supportedValuesOf('timeZone');
 
 /** Language, theme and the time zone times are shown in: always visible in the header. */
 export function PreferencesMenu({ zone }: { zone: string }) {
@@ -25,7 +25,7 @@ export function PreferencesMenu({ zone }: { zone: string }) {
           <Select
             label={t('settings.timeZone')}
             searchable
-            data={zones}
+            data={runtimeTimeZoneChoices(zone)}
             value={zone}
             onChange={(value) => value && update.mutate({ timeZone: value })}
             comboboxProps={{ withinPortal: false }}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { inferHeader } from './headerInference';
+import { execGrouped } from './regex';
+
+/** The inferred head's fields (column name: value) of one line, and its message. */
+function read(lines: string[], line = lines[0]!) {
+  const header = inferHeader(lines);
+  if (!header) return null;
+  const groups = execGrouped(header.regex, new RegExp(header.regex.source), line);
+  if (!groups) return null;
+  const fields = Object.fromEntries(header.fields.map((f) => [f.name, groups[f.group]]));
+  return { fit: `${header.entries}/${header.lines}`, fields, message: groups.message };
+}
+
+describe('inferHeader: the head of a log nobody described', () => {
+  it('finds a bracketed time after a host, the level in any case, and process[pid] before the message', () => {
+    const lines = [
+      'web01 [2024-03-01 10:00:00] ERROR worker[123]: disk full',
+      'web02 [2024-03-01 10:00:01] INFO worker[124]: started ok',
+      'web01 [2024-03-01 10:00:02] warn worker[125]: slow request 35ms',
+    ];
+    expect(read(lines, lines[2])).toMatchObject({
+      fit: '3/3',
+      fields: { time: '2024-03-01 10:00:02', level: 'warn', process: 'worker', pid: '125' },
+      message: 'slow request 35ms',
+    });
+  });
+
+  it('takes a single letter for the level only where it stands as a field', () => {
+    const lines = ['2024-03-01 10:00:00 E main: failed to open /tmp/x', '2024-03-01 10:00:01 W main: retrying in 5s', '2024-03-01 10:00:02 I main: opened'];
+    expect(read(lines)).toMatchObject({ fields: { time: '2024-03-01 10:00:00', level: 'E', component: 'main' }, message: 'failed to open /tmp/x' });
+  });
+
+  it('reads an epoch in milliseconds as the time', () => {
+    const lines = ['1709287200123 INFO svc started', '1709287201456 ERROR svc crashed', '1709287202789 DEBUG svc state=1'];
+    const header = inferHeader(lines);
+    expect(header?.fields.find((f) => f.kind === 'time')).toMatchObject({ name: 'time', style: 'epoch_ms' });
+    expect(read(lines)?.fields).toMatchObject({ time: '1709287200123', level: 'INFO' });
+  });
+
+  it('finds no head in lines without a time', () => {
+    expect(inferHeader(['hello world', 'nothing here looks like a log', 'third'])).toBeNull();
+  });
+});
