@@ -1,3 +1,4 @@
+import { createOpenedFilesService, type OpenedFilesService } from './services/openedFiles/openedFiles';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import type { AppInfo, OwnerKind } from '../shared/api/contract';
@@ -72,6 +73,8 @@ export interface AppCore {
   customCharts: CustomChartService;
   patterns: PatternService;
   scheduler: SchedulerService;
+  /** Files the OS asked the app to open, for the window's import preview (fed by the shell). */
+  openedFiles: OpenedFilesService;
   info(): Promise<AppInfo>;
   /** Writes the discovery record, so commands find this owner (with a port when it serves). */
   publish(server: { port: number; token: string } | null): Promise<void>;
@@ -205,10 +208,13 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
     demoDatasetId,
   });
 
+  const openedFiles = createOpenedFilesService({ events });
+
   // Each feature adds its handlers here: `...createXHandlers({ … })`.
   const handlers: Handlers = {
     'app.info': () => info(),
     'app.ping': async () => ({ pid: process.pid, ownerKind: options.ownerKind }),
+    'app.openedFiles.take': async () => openedFiles.take(),
     'settings.get': () => settings.get(),
     'settings.update': (input) => settings.update(input),
     'datasets.list': () => datasets.list(),
@@ -244,6 +250,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
     customCharts,
     patterns,
     scheduler,
+    openedFiles,
     info,
     async publish(server) {
       await writeOwnerRecord(layout.ownerRecord, {

@@ -17,6 +17,8 @@ import { keepRunningInTray } from './shell/tray';
 import { safeStorageEncryptor } from './shell/safeStorage';
 import { setApplicationMenu } from './shell/menu';
 import { checkForUpdates } from './shell/updates';
+import { openedFilesOf } from './services/openedFiles/openedFiles';
+import type { OpenedFile } from '../shared/api/contract/core';
 
 /**
  * The Electron entry: the thin shell around the same services `logscope serve` runs.
@@ -35,7 +37,21 @@ if (!app.requestSingleInstanceLock()) {
   let resolveRpc: (rpc: RpcServer) => void = () => undefined;
   const rpcReady = new Promise<RpcServer>((resolve) => (resolveRpc = resolve));
 
-  app.on('second-instance', () => {
+  // Files the OS asks us to open (file associations, "Open with", a second launch) go to the
+  // import preview; those that come before the services are ready wait for them.
+  let filesBeforeReady: OpenedFile[] = openedFilesOf(process.argv.slice(1), process.cwd());
+  const openFiles = (files: OpenedFile[]) => {
+    if (core) core.openedFiles.push(files);
+    else filesBeforeReady = [...filesBeforeReady, ...files];
+  };
+  // macOS hands files over by event, before or after launch.
+  app.on('open-file', (event, file) => {
+    event.preventDefault();
+    openFiles(openedFilesOf([file], '/'));
+  });
+
+  app.on('second-instance', (_event, argv, workingDirectory) => {
+    openFiles(openedFilesOf(argv.slice(1), workingDirectory));
     const [window] = BrowserWindow.getAllWindows();
     if (window) {
       if (window.isMinimized()) window.restore();
@@ -64,6 +80,7 @@ if (!app.requestSingleInstanceLock()) {
       });
       if (isServed(opened)) throw new AppError('data_dir_owned', { pid: opened.served.pid, kind: opened.served.kind });
       core = opened;
+      core.openedFiles.push(filesBeforeReady);
       server = await startLoopbackServer({ rpc: core.rpc, events: core.events, log, rendererDir: null });
       await core.publish({ port: server.port, token: server.token });
       core.scheduler.start();

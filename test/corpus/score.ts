@@ -1,8 +1,8 @@
 /**
  * The format corpus (test/fixtures/corpus): public sample lines of many log formats, each
  * line with the time and level its format's definition says it has, imported through the
- * real importer and scored line by line. The corpus test asserts the floors of issue 17;
- * the `corpus` bench prints the same scores.
+ * real importer and scored line by line. test/integration/corpus.test.ts holds today's
+ * figures as floors; the `corpus` bench prints the same scores.
  *
  * - lnav: one file per line shape of lnav's format definitions (`lnav-truth.json`, made by
  *   `scripts/corpus/lnav.ts`).

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openApp, screenshot, startBrowserMode } from './support/browser';
@@ -29,7 +31,7 @@ async function dropFiles(page: Page, files: { name: string; content: string }[])
 
 describe('dropping files on the window', () => {
   it('previews what was recognised, takes a correction, imports with progress and shows the rows', async () => {
-    const { page, errors } = await openApp(browser, app.server.url);
+    const { page, errors, context } = await openApp(browser, app.server.url);
     await page.getByTestId('dataset-demo_service').waitFor();
     const orders = ['주문시각;상태;금액', '2024-03-01 09:00:00;완료;1200', '2024-03-01 09:05:00;취소;800', '2024-03-01 10:00:00;완료;15000'].join('\n');
     const events = [
@@ -45,6 +47,7 @@ describe('dropping files on the window', () => {
     await ordersCard.getByText('CSV', { exact: true }).waitFor();
     await page.getByTestId('import-file-events.jsonl').getByText('JSONL', { exact: true }).waitFor();
     await page.getByText('1 line of the first part could not be read').waitFor();
+    await page.getByTestId('import-file-events.jsonl').getByText('2 of 3 sample entries fit JSONL (66 %)').waitFor();
     // The Korean header was kept and its time read in the browser's zone; correct the zone.
     await ordersCard.getByRole('columnheader', { name: /주문시각/ }).waitFor();
     await ordersCard.getByLabel('Time zone for times without an offset').fill('America/New_York');
@@ -74,5 +77,25 @@ describe('dropping files on the window', () => {
     const listed = await app.core.rpc.call('datasets.list', {}, new AbortController().signal);
     const orders_ = (listed.ok ? (listed.output as { name: string; timeMin: string }[]) : []).find((d) => d.name === 'orders');
     expect(orders_?.timeMin).toBe('2024-03-01T14:00:00.000Z');
+    await context.close();
+  });
+});
+
+describe('a log file opened from the operating system', () => {
+  it('opens in the import preview (the desktop hands over its path) and imports from there', async () => {
+    const { page, errors } = await openApp(browser, app.server.url);
+    await page.getByTestId('dataset-demo_service').waitFor();
+    const file = path.join(dataDir, 'opened-from-finder.csv');
+    fs.writeFileSync(file, ['time,level,message', '2024-03-01T00:00:00Z,INFO,started', '2024-03-01T00:00:05Z,ERROR,disk full'].join('\n'));
+    // What the shell does on a double-click, "Open with" or a second launch with files.
+    app.core.openedFiles.push([{ path: file, name: 'opened-from-finder.csv', size: fs.statSync(file).size }]);
+    const card = page.getByTestId('import-file-opened-from-finder.csv');
+    await card.getByText('CSV', { exact: true }).waitFor();
+    await screenshot(page, 'import-opened-file-en');
+    await page.getByRole('button', { name: 'Import 1 file' }).click();
+    await page.getByTestId('import-results').getByText('opened-from-finder.csv → opened_from_finder: 2 rows').waitFor();
+    // Taken once: a reload does not bring the dialog back.
+    await expect(app.core.rpc.call('app.openedFiles.take', {}, new AbortController().signal)).resolves.toEqual({ ok: true, output: [] });
+    expect(errors).toEqual([]);
   });
 });

@@ -225,8 +225,9 @@ describe('access logs', () => {
     const result = await importOne(file);
     expect(result).toMatchObject({ format: 'nginx', lines: 8, skipped: 1, timeColumn: 'time', timeZone: null });
     expect(accounted(result)).toBe(8);
-    expect(result.rows).toBe(5);
-    expect(result.rejected).toBe(2);
+    // Line 6's user agent lost its closing quote: the fields before it still count.
+    expect(result.rows).toBe(6);
+    expect(result.rejected).toBe(1);
     expect(result.columns.map((c) => `${c.name}:${c.type}`)).toEqual([
       'client_ip:VARCHAR', 'ident:VARCHAR', 'user:VARCHAR', 'time:TIMESTAMP', 'method:VARCHAR', 'path:VARCHAR', 'protocol:VARCHAR',
       'status:SMALLINT', 'bytes:BIGINT', 'referer:VARCHAR', 'user_agent:VARCHAR', 'request_time:DOUBLE', 'upstream_response_time:DOUBLE',
@@ -235,10 +236,12 @@ describe('access logs', () => {
       [1, '2024-03-04T00:15:02.000Z', 'GET', '/api/items?page=2', 200, 0.012],
       [2, '2024-03-04T00:15:03.000Z', 'POST', '/api/cart', 500, 1.5],
       [4, '2024-03-04T00:15:04.000Z', 'GET', '/a\\x22b', 404, 0.001],
+      [6, '2024-03-04T00:15:05.000Z', 'GET', '/unclosed', 200, null],
       [7, '2024-03-04T00:15:06.000Z', 'GET', '/after', 200, 0.003],
       [8, '2024-03-04T00:15:07.000Z', 'GET', '/last', 200, 0.004],
     ]);
-    expect((await rows(`SELECT line FROM logscope.rejects WHERE dataset = 'shop_access' ORDER BY line`)).map((r) => r[0])).toEqual([5, 6]);
+    expect((await rows(`SELECT line FROM logscope.rejects WHERE dataset = 'shop_access' ORDER BY line`)).map((r) => r[0])).toEqual([5]);
+    expect(await rows(`SELECT user_agent FROM shop_access WHERE _ls_line = 6`)).toEqual([['ua 0.002 0.002']]);
     const catalog = await core.db.connection('catalog');
     const units = await catalog.all(`SELECT column_name, unit FROM logscope.column_units u JOIN logscope.datasets d ON d.id = u.dataset_id WHERE d.name = 'shop_access' ORDER BY 1`);
     expect(units.rows).toEqual([
@@ -252,13 +255,33 @@ describe('access logs', () => {
     // An unclosed quote in a 20 kB field: DuckDB keeps only the first 10 kB of the refused record.
     const unclosed = `10.0.0.3 - - [04/Mar/2024:09:15:03 +0900] "GET /3 HTTP/1.1" 200 5 "-" "${'x'.repeat(20_000)} 0.003`;
     const result = await importOne(write('swallowed.log', lines(line(1, 'ua'), line(2, 'ua'), unclosed, line(4, 'ua'), line(5, 'ua'))));
-    expect(result).toMatchObject({ format: 'nginx', lines: 5, rows: 4, rejected: 1 });
-    expect(await rows(`SELECT _ls_line, path FROM swallowed ORDER BY _ls_line`)).toEqual([
-      [1, '/1'],
-      [2, '/2'],
-      [4, '/4'],
-      [5, '/5'],
+    expect(result).toMatchObject({ format: 'nginx', lines: 5, rows: 5, rejected: 0 });
+    expect(await rows(`SELECT _ls_line, path, length(user_agent) FROM swallowed ORDER BY _ls_line`)).toEqual([
+      [1, '/1', 2],
+      [2, '/2', 2],
+      [3, '/3', 20_006],
+      [4, '/4', 2],
+      [5, '/5', 2],
     ]);
+  });
+
+  it('counts an Apache combined line whose user agent was cut off, as awk does', async () => {
+    const result = await importOne(
+      write(
+        'apache-combined.log',
+        lines(
+          '192.0.2.1 - - [10/Oct/2023:13:55:36 -0700] "GET /a HTTP/1.1" 200 2326 "http://example.com/" "Mozilla/5.0 (X11; Linux x86_64)"',
+          '192.0.2.2 - - [10/Oct/2023:13:55:37 -0700] "GET /b HTTP/1.1" 503 0 "-" "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWe',
+          '192.0.2.3 - - [10/Oct/2023:13:55:38 -0700] "GET /c HTTP/1.1" 503 0 "-" "curl/8.4.0"',
+        ),
+      ),
+    );
+    expect(result).toMatchObject({ lines: 3, rows: 3, rejected: 0 });
+    expect(await rows(`SELECT status, count(*) FROM apache_combined GROUP BY status ORDER BY status`)).toEqual([
+      [200, 1],
+      [503, 2],
+    ]);
+    expect(await rows(`SELECT user_agent FROM apache_combined WHERE path = '/b'`)).toEqual([['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWe']]);
   });
 
   it('reads Apache common with "-" bytes and a vhost first with %D microseconds', async () => {

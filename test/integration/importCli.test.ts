@@ -69,14 +69,20 @@ describe('a file the user cannot read', () => {
     fs.writeFileSync(file, 'time,v\n2024-01-01T00:00:00Z,1\n', { mode: 0o600 });
     fs.chmodSync(work, 0o755);
     fs.chownSync(dataDir, 65534, 65534);
-    const result = await new Promise<{ status: number | null; stdout: string }>((resolve) => {
-      const child = spawn(process.execPath, [path.join(repoRoot, 'bin/logscope.js'), 'import', file, '--json', '--data-dir', dataDir], {
+    // This Node may live where only its user can reach it (npx's cache under a 0700 home, when
+    // npm test runs itself on a supported Node): the unprivileged user runs a copy.
+    const node = path.join(work, 'node');
+    fs.copyFileSync(process.execPath, node);
+    fs.chmodSync(node, 0o755);
+    const result = await new Promise<{ status: number | null; stdout: string }>((resolve, reject) => {
+      const child = spawn(node, [path.join(repoRoot, 'bin/logscope.js'), 'import', file, '--json', '--data-dir', dataDir], {
         uid: 65534,
         gid: 65534,
         env: { ...process.env, HOME: dataDir },
       });
       let stdout = '';
       child.stdout.on('data', (d) => (stdout += d));
+      child.on('error', reject);
       child.on('close', (status) => resolve({ status, stdout }));
     });
     expect(result.status).toBe(1);

@@ -5,6 +5,7 @@
  */
 export const methodNames = [
   'app.info',
+  'app.openedFiles.take',
   'app.ping',
   'settings.get',
   'settings.update',
@@ -79,7 +80,7 @@ export const methodNames = [
   'reports.history',
 ] as const;
 
-export const eventNames = ['datasets.changed', 'app.status', 'import.progress', 'mail.progress', 'patterns.progress', 'jobs.changed'] as const;
+export const eventNames = ['datasets.changed', 'app.status', 'app.filesOpened', 'import.progress', 'mail.progress', 'patterns.progress', 'jobs.changed'] as const;
 
 export type MethodName = (typeof methodNames)[number];
 export type EventName = (typeof eventNames)[number];

@@ -50,3 +50,24 @@ describe('accessRecoveryRegex', () => {
     expect(fields).toMatchObject({ f4: '[04/Mar/2024:09:15:02', f5: '+0900]', f6: 'GET /a\\"b HTTP/1.1', f7: '200', f10: 'ua \\"x\\"' });
   });
 });
+
+describe('accessRecoveryRegex on a line cut off', () => {
+  const layout = detectAccessLayout(['1.2.3.4 - - [04/Mar/2024:09:15:02 +0900] "GET / HTTP/1.1" 200 5 "-" "ua" 1234'])!.layout;
+  const regex = accessRecoveryRegex(layout);
+  const read = (line: string) => execGrouped(regex, new RegExp(regex.source), line);
+
+  it('keeps the fields before a user agent without its closing quote, and the agent so far', () => {
+    expect(read('1.2.3.4 - - [04/Mar/2024:09:15:02 +0900] "GET /a HTTP/1.1" 503 77 "https://example.com/" "Mozilla/5.0 (Windows NT')).toMatchObject({
+      f7: '503',
+      f8: '77',
+      f9: 'https://example.com/',
+      f10: 'Mozilla/5.0 (Windows NT',
+      f11: '',
+    });
+  });
+
+  it('reads a line that stops after the bytes, and still refuses one cut before its status', () => {
+    expect(read('1.2.3.4 - - [04/Mar/2024:09:15:02 +0900] "GET /a HTTP/1.1" 200 5')).toMatchObject({ f7: '200', f9: '', f10: '' });
+    expect(read('1.2.3.4 - - [04/Mar/2024:09:15:02 +0900] "GET /a HTT')).toBeNull();
+  });
+});

@@ -162,18 +162,27 @@ function median(texts: readonly string[]): number {
 /**
  * The layout as one regular expression with a group per field, for the lines DuckDB's split
  * refuses (an Apache `\"` inside a quoted field, an unclosed quote): the groups hold what the
- * split would have given, so the same SELECT list reads both.
+ * split would have given, so the same SELECT list reads both. It is lenient after the bytes
+ * field: a line cut off inside a later field (a user agent without its closing quote, a
+ * truncated write) keeps that field's text so far, and the fields after it are empty, so its
+ * status still counts instead of the whole line being rejected.
  */
 export function accessRecoveryRegex(layout: AccessLayout): GroupedRegex {
   return buildRegex((g) => {
+    const bytesAt = layout.fields.findIndex((field) => field.role === 'bytes');
     const parts = layout.fields.map((field, index) => {
       const last = index === layout.fields.length - 1;
-      if (field.quoted) return `"${g(field.column, '(?:[^"\\\\]|\\\\.)*')}"`;
+      if (field.quoted) {
+        const body = g(field.column, '(?:[^"\\\\]|\\\\.)*');
+        return index > bytesAt ? `"${body}(?:"|$)` : `"${body}"`;
+      }
       if (field.role === 'time_single') return g(field.column, '\\[[^\\]]*\\]');
       if (field.role === 'time_open') return g(field.column, '\\[[^ \\]]*');
       if (field.role === 'time_close') return g(field.column, '[^ \\]]*\\]');
       return g(field.column, last ? '.*' : '[^ ]*');
     });
-    return `^${parts.join(' ')}$`;
+    // Each field after the bytes is there only when the one before it is (nested groups).
+    const tail = parts.slice(bytesAt + 1).reduceRight((rest, part) => `(?: ${part}${rest})?`, '');
+    return `^${parts.slice(0, bytesAt + 1).join(' ')}${tail}$`;
   });
 }

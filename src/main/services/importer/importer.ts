@@ -247,6 +247,7 @@ export function createImportService(deps: ImportDeps) {
       timeFormat: time?.pattern ?? (time?.kind.startsWith('epoch') ? time.kind : time ? 'iso' : null),
       timeZone: time && !timeCarriesOffset(time) ? zone : null,
       sampleRows: detection.sampleRows,
+      sampleRecords: detection.sampleRecords,
       sampleRejected: detection.sampleRejected,
       sampleTimeUnparsed: detection.sampleTimeUnparsed,
       estimatedRows: Math.round(detection.sampleRecords * Math.max(1, file.size / Math.min(file.size, sampleBytes))) || detection.sampleRecords,

@@ -13,8 +13,14 @@ import {
   method,
 } from '../schemas';
 
+/** A file the operating system asked the app to open; the main process reads it from its path. */
+export const OpenedFile = z.object({ path: z.string().min(1), name: z.string(), size: z.number().int().min(0) });
+export type OpenedFile = z.infer<typeof OpenedFile>;
+
 /** The app itself, settings, datasets and read-only queries. */
 export const coreMethods = {
+  /** Files opened from the operating system since the last call, each returned once. */
+  'app.openedFiles.take': method(empty, z.array(OpenedFile)),
   'app.info': method(empty, AppInfo),
   'app.ping': method(empty, z.object({ pid: z.number().int(), ownerKind: OwnerKind })),
   'settings.get': method(empty, Settings),
@@ -57,4 +63,6 @@ export const coreEvents = {
     datasetId: DatasetId.nullable(),
   }),
   'app.status': z.object({ state: z.enum(['ready', 'waiting_for_owner']), message: z.string().optional() }),
+  /** More files wait in `app.openedFiles.take`. */
+  'app.filesOpened': z.object({ count: z.number().int() }),
 } as const;

@@ -103,6 +103,8 @@ export const FilePreview = z.object({
   /** The zone used for times without an offset; null when every time carries one. */
   timeZone: z.string().nullable(),
   sampleRows: z.array(z.array(Cell)),
+  /** Of the sample's entries: how many the chosen format read (the rest are `sampleRejected`). */
+  sampleRecords: z.number().int(),
   sampleRejected: z.number().int(),
   sampleTimeUnparsed: z.number().int(),
   estimatedRows: z.number().int(),

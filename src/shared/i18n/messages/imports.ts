@@ -5,6 +5,7 @@ export const importMessages = bilingual(
   {
     imports: {
       open: 'Import files…',
+      dropAnywhere: 'or drop log files anywhere on this window',
       dropTitle: 'Drop log files here',
       dropHint: 'CSV, TSV and JSON lines. Or choose files.',
       choose: 'Choose files',
@@ -32,6 +33,8 @@ export const importMessages = bilingual(
       columns: 'Columns',
       firstRows: 'First rows',
       estimate: 'About {{count, number}} rows',
+      sampleFit_one: '{{fit}} of {{count}} sample entry fits {{format}} ({{percent}} %)',
+      sampleFit_other: '{{fit}} of {{count}} sample entries fit {{format}} ({{percent}} %)',
       sampleRejected_one: '{{count}} line of the first part could not be read; it will be kept as a reject.',
       sampleRejected_other: '{{count}} lines of the first part could not be read; they will be kept as rejects.',
       sampleTimeUnparsed: '{{count}} times in the first part could not be read; those rows are kept without a time.',
@@ -100,6 +103,7 @@ export const importMessages = bilingual(
   {
     imports: {
       open: '파일 가져오기…',
+      dropAnywhere: '또는 로그 파일을 창 어디에나 끌어 놓으세요',
       dropTitle: '로그 파일을 여기에 끌어 놓으세요',
       dropHint: 'CSV, TSV, JSON Lines를 읽습니다. 파일을 골라도 됩니다.',
       choose: '파일 선택',
@@ -127,6 +131,8 @@ export const importMessages = bilingual(
       columns: '열',
       firstRows: '처음 몇 행',
       estimate: '약 {{count, number}}행',
+      sampleFit_one: '표본 항목 {{count}}개 중 {{fit}}개가 {{format}} 형식에 맞습니다({{percent}} %)',
+      sampleFit_other: '표본 항목 {{count}}개 중 {{fit}}개가 {{format}} 형식에 맞습니다({{percent}} %)',
       sampleRejected_one: '앞부분에서 {{count}}줄을 읽지 못했습니다. 거부된 줄로 보관합니다.',
       sampleRejected_other: '앞부분에서 {{count}}줄을 읽지 못했습니다. 거부된 줄로 보관합니다.',
       sampleTimeUnparsed: '앞부분에서 시간 {{count}}개를 읽지 못했습니다. 그 행은 시간 없이 보관합니다.',

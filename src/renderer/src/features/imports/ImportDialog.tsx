@@ -26,13 +26,12 @@ import { AppError, isWireError } from '@shared/api/errors';
 import { useApi } from '../../app/api';
 import { formatInstant } from '../../app/time';
 import { useErrorText } from '../../ui/useErrorText';
-import { headOf, pathOf, uploadFile } from './fileRefs';
+import { headOf, uploadFile, type ImportSource } from './fileRefs';
 import { runtimeTimeZoneChoices } from '@shared/time/zones';
 
 interface Entry {
   key: string;
-  file: File;
-  path: string | null;
+  file: ImportSource;
   /** One file inside a zip archive (its name in the archive). */
   member?: string;
   /** A zip in browser mode: its files are recognised when it is imported, not before. */
@@ -64,7 +63,7 @@ export function ImportDialog({
   zone,
   onClose,
 }: {
-  files: File[];
+  files: ImportSource[];
   datasets: DatasetSummary[];
   zone: string;
   onClose: () => void;
@@ -84,7 +83,7 @@ export function ImportDialog({
     async (entry: Entry) => {
       setEntries((all) => all.map((e) => (e.key === entry.key ? { ...e, loading: true } : e)));
       try {
-        const ref = entry.path ? { path: entry.path, ...(entry.member ? { member: entry.member } : {}) } : await headOf(entry.file);
+        const ref = entry.file.kind === 'blob' ? await headOf(entry.file.blob) : { path: entry.file.path, ...(entry.member ? { member: entry.member } : {}) };
         const items = await api.call('import.preview', { files: [ref], options: [entry.options] });
         const [item] = items;
         // A zip archive previews as its members: one card each.
@@ -116,7 +115,6 @@ export function ImportDialog({
     const initial = files.map((file, index) => ({
       key: `${index}-${file.name}`,
       file,
-      path: pathOf(file),
       // Times without an offset are read in the user's zone unless they choose another.
       options: { timeZone: zone },
       preview: null,
@@ -151,9 +149,10 @@ export function ImportDialog({
     try {
       const refs: { file: FileRef; options: ImportOptions }[] = [];
       for (const entry of importable) {
-        const file: FileRef = entry.path
-          ? { path: entry.path, ...(entry.member ? { member: entry.member } : {}) }
-          : await uploadFile(entry.file, (sent) => setUploaded((all) => ({ ...all, [entry.key]: sent })), controller.signal);
+        const file: FileRef =
+          entry.file.kind === 'blob'
+            ? await uploadFile(entry.file.blob, (sent) => setUploaded((all) => ({ ...all, [entry.key]: sent })), controller.signal)
+            : { path: entry.file.path, ...(entry.member ? { member: entry.member } : {}) };
         // The preview's options are what detection settled on with the user's corrections:
         // the import reads the file exactly as the preview showed it.
         refs.push({ file, options: entry.preview?.options ?? {} });
@@ -441,6 +440,12 @@ function FileCard({
 function PreviewNotes({ preview }: { preview: FilePreview }) {
   const { t } = useTranslation();
   const notes: string[] = [t('imports.estimate', { count: preview.estimatedRows })];
+  // Detection chose the format most sample lines fit; say how many did.
+  const sampleEntries = preview.sampleRecords + preview.sampleRejected;
+  if (sampleEntries > 0) {
+    const percent = Math.floor((preview.sampleRecords / sampleEntries) * 100);
+    notes.push(t('imports.sampleFit', { count: sampleEntries, fit: preview.sampleRecords, percent, format: preview.format.toUpperCase() }));
+  }
   if (preview.dataset.exists) notes.push(t('imports.appendNote', { name: preview.dataset.name }));
   const { added, missing, widened } = preview.schemaChanges;
   if (added.length) notes.push(t('imports.added', { columns: added.join(', ') }));

@@ -1,24 +1,42 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Button, Overlay, Stack, Text, Title } from '@mantine/core';
 import { IconFileImport, IconUpload } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { DatasetSummary } from '@shared/api/contract';
 import { ImportDialog } from '../../app/lazy';
+import { useApi } from '../../app/api';
+import { sourceOfFile, type ImportSource } from './fileRefs';
 import { useFileDrop } from './useFileDrop';
 
-/** The ways files come in: dropped anywhere on the window, or chosen with a button. */
+/**
+ * The ways files come in: dropped anywhere on the window, chosen with a button, or opened from
+ * the operating system (a double-click on a log file, a second launch with files).
+ */
 export function ImportLauncher({ datasets, zone }: { datasets: DatasetSummary[]; zone: string }) {
   const { t } = useTranslation();
-  const [files, setFiles] = useState<File[] | null>(null);
+  const api = useApi();
+  const [files, setFiles] = useState<ImportSource[] | null>(null);
   const input = useRef<HTMLInputElement>(null);
-  const onFiles = useCallback((dropped: File[]) => setFiles(dropped), []);
+  const onFiles = useCallback((dropped: File[]) => setFiles(dropped.map(sourceOfFile)), []);
   const dragging = useFileDrop(onFiles);
+
+  useEffect(() => {
+    const takeOpened = async () => {
+      const opened = await api.call('app.openedFiles.take', {});
+      if (opened.length) setFiles((shown) => [...(shown ?? []), ...opened.map((file): ImportSource => ({ kind: 'path', ...file }))]);
+    };
+    void takeOpened();
+    return api.on('app.filesOpened', () => void takeOpened());
+  }, [api]);
 
   return (
     <>
       <Button variant="light" leftSection={<IconFileImport size={16} />} onClick={() => input.current?.click()} fullWidth>
         {t('imports.open')}
       </Button>
+      <Text size="xs" c="dimmed" ta="center" mt={4}>
+        {t('imports.dropAnywhere')}
+      </Text>
       <input
         ref={input}
         type="file"
@@ -28,7 +46,7 @@ export function ImportLauncher({ datasets, zone }: { datasets: DatasetSummary[];
         onChange={(event) => {
           const chosen = Array.from(event.currentTarget.files ?? []);
           event.currentTarget.value = '';
-          if (chosen.length) setFiles(chosen);
+          if (chosen.length) setFiles(chosen.map(sourceOfFile));
         }}
       />
       {dragging && (

@@ -3,6 +3,17 @@ import type { FileRef } from '@shared/api/contract/imports';
 /** How much of a file the preview sends in browser mode; detection reads no more anyway. */
 export const previewHeadBytes = 1 << 20;
 
+/**
+ * A file to import: one with a path the main process reads in place (dropped in the Electron
+ * window, or opened from the operating system), or one only the browser holds (browser mode).
+ */
+export type ImportSource = { kind: 'path'; name: string; size: number; path: string } | { kind: 'blob'; name: string; size: number; blob: File };
+
+export function sourceOfFile(file: File): ImportSource {
+  const path = pathOf(file);
+  return path ? { kind: 'path', name: file.name, size: file.size, path } : { kind: 'blob', name: file.name, size: file.size, blob: file };
+}
+
 /** In the Electron window a dropped file has a path the main process reads in place. */
 export function pathOf(file: File): string | null {
   const path = window.logscope?.pathForFile(file);
