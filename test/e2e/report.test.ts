@@ -90,6 +90,8 @@ describe('the e-mailed report in browser mode', () => {
     // The history lists what was sent.
     await page.getByTestId('report-menu').click();
     await page.getByRole('menuitem', { name: 'History…' }).click();
+    // The history's rows come from a query the dialog starts when it opens: wait for them.
+    await page.getByTestId('report-history').locator('tbody tr').first().waitFor();
     await expect(page.getByTestId('report-history').getByText('sent', { exact: true }).count()).resolves.toBe(2);
     await page.keyboard.press('Escape');
     expect(errors).toEqual([]);

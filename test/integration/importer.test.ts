@@ -7,7 +7,8 @@ import type { Api } from '../../src/shared/api/client';
 import { AppError } from '../../src/shared/api/errors';
 import type { ImportResult } from '../../src/shared/api/contract/imports';
 import { openOwnedCore, tempDataDir } from './support/dataDir';
-import { recordPendingLineNumbers } from '../../src/main/services/importer/lineNumbers';
+import { numberPendingSource, recordPendingLineNumbers } from '../../src/main/services/importer/lineNumbers';
+import type { DbStatements } from '../../src/main/services/db/database';
 import { lineShifts } from '../../src/shared/imports/plan';
 
 const dataDir = tempDataDir();
@@ -353,6 +354,36 @@ describe('line numbers, written right after the rows are committed', () => {
       ['e', null],
     ]);
     expect(await waiting(owned)).toEqual([]);
+    await owned.dispose();
+  });
+
+  it('are written a slice of rows per transaction, and a stop between slices resumes where it was', async () => {
+    const dir = fs.mkdtempSync(path.join(dataDir, 'sliced-'));
+    const owned = await openOwnedCore(dir);
+    const file = write('sliced.csv', 'time,code,name\n2024-01-01T00:00:00Z,1,a\n\n2024-01-01T00:00:01Z,2\n2024-01-01T00:00:02Z,3,b\n2024-01-01T00:00:03Z,4,c\n\n2024-01-01T00:00:04Z,5,d\n2024-01-01T00:00:05Z,6,e\n');
+    const imported = await owned.imports.importFile({ path: file, origin: 'command', options: { dataset: { kind: 'new', name: 'sliced' } } });
+    const catalog = await owned.db.connection('catalog');
+    const linesOf = async () => (await catalog.all(`SELECT name, _ls_line FROM sliced ORDER BY rowid`)).rows;
+    const numbered = await linesOf();
+    expect(numbered).toEqual([
+      ['a', 2n],
+      ['b', 5n],
+      ['c', 6n],
+      ['d', 8n],
+      ['e', 9n],
+    ]);
+    const note = { rows: 5, firstRecordLine: 2, shifts: lineShifts(2, [3, 4, 7]) };
+    await catalog.run(`UPDATE sliced SET _ls_line = NULL`);
+    await recordPendingLineNumbers(catalog, imported.sourceId!, note);
+    // Two rows a slice; the process stops as the second slice begins.
+    let slices = 0;
+    const stopping = { ...catalog, transaction: <T>(work: (tx: DbStatements) => Promise<T>) => (++slices === 2 ? Promise.reject(new Error('stopped')) : catalog.transaction(work)) };
+    await expect(numberPendingSource(stopping, imported.sourceId!, 2)).rejects.toThrow('stopped');
+    expect((await linesOf()).map(([, line]) => line)).toEqual([2n, 5n, null, null, null]);
+    expect((await catalog.all(`SELECT rows, first_record_line FROM logscope.pending_line_numbers`)).rows).toEqual([[3n, 4n]]);
+    await expect(numberPendingSource(catalog, imported.sourceId!, 2)).resolves.toBe('numbered');
+    expect(await linesOf()).toEqual(numbered);
+    expect((await catalog.all(`SELECT source_id FROM logscope.pending_line_numbers`)).rows).toEqual([]);
     await owned.dispose();
   });
 });

@@ -25,19 +25,28 @@ export interface PendingLineNumbers {
  * no longer hold: nothing is numbered rather than numbered wrongly (`false`).
  */
 export async function numberLines(tx: DbStatements, target: string, sourceId: number, pending: PendingLineNumbers): Promise<boolean> {
+  return (await numberFirstRows(tx, target, sourceId, pending, Number.POSITIVE_INFINITY)) !== null;
+}
+
+/**
+ * Numbers the first `limit` rows still without a line (all of them when fewer wait) and
+ * says how many it numbered; `null` when the distances no longer hold.
+ */
+async function numberFirstRows(tx: DbStatements, target: string, sourceId: number, pending: PendingLineNumbers, limit: number): Promise<number | null> {
   const line = quoteIdent(lineColumn);
   const source = quoteIdent(sourceColumn);
   const range = (await tx.all(`SELECT min(rowid), max(rowid), count(*) FROM ${target} WHERE ${source} = $sourceId AND ${line} IS NULL`, { sourceId })).rows[0];
   const [first, last, count] = [Number(range?.[0] ?? 0), Number(range?.[1] ?? 0), Number(range?.[2] ?? 0)];
-  if (count === 0) return pending.rows === 0;
-  if (count !== pending.rows || last - first + 1 !== count) return false;
+  if (count === 0) return pending.rows === 0 ? 0 : null;
+  if (count !== pending.rows || last - first + 1 !== count) return null;
+  const rows = { first, last: first + Math.min(limit, count) - 1 };
   await tx.run(
     `UPDATE ${target} SET ${line} = rowid - $first + $firstRecordLine::BIGINT
      WHERE ${source} = $sourceId AND rowid BETWEEN $first AND $last`,
-    { sourceId, first, last, firstRecordLine: pending.firstRecordLine },
+    { sourceId, ...rows, firstRecordLine: pending.firstRecordLine },
   );
-  await applyShifts(tx, target, sourceId, pending.shifts, { first, last });
-  return true;
+  await applyShifts(tx, target, sourceId, pending.shifts, rows);
+  return rows.last - first + 1;
 }
 
 /**
@@ -84,27 +93,52 @@ export async function recordPendingLineNumbers(tx: DbStatements, sourceId: numbe
 
 export type NumberingOutcome = 'numbered' | 'source_gone' | 'rows_changed' | 'nothing_waiting';
 
-/** Numbers one source's rows from its note, and removes the note, in one transaction. */
-export async function numberPendingSource(connection: DbConnection, sourceId: number): Promise<NumberingOutcome> {
-  return connection.transaction(async (tx) => {
-    const { rows } = await tx.all(
-      `SELECT p.rows, p.first_record_line, p.shifts, d.name
-       FROM logscope.pending_line_numbers p
-       LEFT JOIN logscope.source_files s ON s.id = p.source_id
-       LEFT JOIN logscope.datasets d ON d.id = s.dataset_id
-       WHERE p.source_id = $sourceId`,
-      { sourceId },
-    );
-    const note = rows[0];
-    if (!note) return 'nothing_waiting';
-    let outcome: NumberingOutcome = 'source_gone';
-    if (note[3] !== null) {
-      const pending = { rows: Number(note[0]), firstRecordLine: Number(note[1]), shifts: JSON.parse(String(note[2])) as PendingLineNumbers['shifts'] };
-      outcome = (await numberLines(tx, datasetTable(String(note[3])), sourceId, pending)) ? 'numbered' : 'rows_changed';
+/**
+ * Rows numbered per transaction. DuckDB holds an UPDATE's changes in memory until its
+ * transaction ends: numbering 50 M rows at once raised the import's peak RSS from 3.4 GB
+ * to 4.6 GB. A slice at a time, each committed with the note's progress, keeps that
+ * bounded, and a stop between slices resumes where it was.
+ */
+export const numberingSlice = 2_000_000;
+
+/**
+ * Numbers one source's rows from its note, a slice per transaction; the last one removes
+ * the note. Each slice moves the note past the rows it numbered (fewer rows waiting, the
+ * next record's line), so the note always describes the rows still without a line.
+ */
+export async function numberPendingSource(connection: DbConnection, sourceId: number, slice = numberingSlice): Promise<NumberingOutcome> {
+  for (;;) {
+    const outcome = await connection.transaction((tx) => numberSlice(tx, sourceId, slice));
+    if (outcome !== 'more') return outcome;
+  }
+}
+
+async function numberSlice(tx: DbStatements, sourceId: number, slice: number): Promise<NumberingOutcome | 'more'> {
+  const { rows } = await tx.all(
+    `SELECT p.rows, p.first_record_line, p.shifts, d.name
+     FROM logscope.pending_line_numbers p
+     LEFT JOIN logscope.source_files s ON s.id = p.source_id
+     LEFT JOIN logscope.datasets d ON d.id = s.dataset_id
+     WHERE p.source_id = $sourceId`,
+    { sourceId },
+  );
+  const note = rows[0];
+  if (!note) return 'nothing_waiting';
+  let outcome: NumberingOutcome = 'source_gone';
+  if (note[3] !== null) {
+    const pending = { rows: Number(note[0]), firstRecordLine: Number(note[1]), shifts: JSON.parse(String(note[2])) as PendingLineNumbers['shifts'] };
+    const numbered = await numberFirstRows(tx, datasetTable(String(note[3])), sourceId, pending, slice);
+    if (numbered !== null && numbered < pending.rows) {
+      await tx.run(
+        `UPDATE logscope.pending_line_numbers SET rows = rows - $numbered, first_record_line = first_record_line + $numbered WHERE source_id = $sourceId`,
+        { sourceId, numbered },
+      );
+      return 'more';
     }
-    await tx.run(`DELETE FROM logscope.pending_line_numbers WHERE source_id = $sourceId`, { sourceId });
-    return outcome;
-  });
+    outcome = numbered === null ? 'rows_changed' : 'numbered';
+  }
+  await tx.run(`DELETE FROM logscope.pending_line_numbers WHERE source_id = $sourceId`, { sourceId });
+  return outcome;
 }
 
 /**

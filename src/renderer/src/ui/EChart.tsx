@@ -6,14 +6,15 @@ import {
   GridComponent,
   LegendComponent,
   TitleComponent,
-  ToolboxComponent,
   TooltipComponent,
-  VisualMapComponent,
+  VisualMapContinuousComponent,
 } from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
 import type { EChartsOption } from 'echarts';
 
 // SVG, as the main process draws files: the same renderer on screen and in an export.
+// Only what `src/shared/charts` draws: the dashboard's first paint loads this with it
+// (no toolbox: the brush is armed by `takeGlobalCursor`; heatmaps use a continuous scale).
 echarts.use([
   BarChart,
   HeatmapChart,
@@ -24,9 +25,8 @@ echarts.use([
   GridComponent,
   LegendComponent,
   TitleComponent,
-  ToolboxComponent,
   TooltipComponent,
-  VisualMapComponent,
+  VisualMapContinuousComponent,
   SVGRenderer,
 ]);
 

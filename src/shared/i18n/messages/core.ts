@@ -17,6 +17,9 @@ export const coreMessages = bilingual(
       tagline: 'Service log analysis',
       waitingForOwner: 'Waiting for a logscope command (process {{pid}}) to finish with this data folder…',
       connectionLost: 'The connection to Logscope was lost. Reload the page to reconnect.',
+      loadingScreen: 'Loading…',
+      screenFailed: 'This part of Logscope could not be loaded.',
+      reload: 'Reload',
     },
     nav: {
       datasets: 'Datasets',
@@ -107,6 +110,9 @@ export const coreMessages = bilingual(
       tagline: '서비스 로그 분석',
       waitingForOwner: 'logscope 명령(프로세스 {{pid}})이 이 데이터 폴더 작업을 마칠 때까지 기다리는 중…',
       connectionLost: 'Logscope와의 연결이 끊어졌습니다. 페이지를 새로 고쳐 다시 연결하세요.',
+      loadingScreen: '불러오는 중…',
+      screenFailed: '이 화면을 불러오지 못했습니다.',
+      reload: '새로 고침',
     },
     nav: {
       datasets: '데이터셋',

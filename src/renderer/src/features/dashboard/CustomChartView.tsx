@@ -6,7 +6,7 @@ import { chartThemes } from '@shared/charts/theme';
 import type { Translate } from '@shared/charts/describe';
 import type { CustomChartResult } from '@shared/charts/customSpec';
 import { EChart } from '../../ui/EChart';
-import { DataGrid } from '../../ui/DataGrid';
+import { DataGrid } from '../../app/lazy';
 
 /**
  * A custom chart drawn from its result: ECharts with the options of `src/shared/charts`

@@ -3,8 +3,8 @@ import { Button, Overlay, Stack, Text, Title } from '@mantine/core';
 import { IconFileImport, IconUpload } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { DatasetSummary } from '@shared/api/contract';
+import { ImportDialog } from '../../app/lazy';
 import { useApi } from '../../app/api';
-import { ImportDialog } from './ImportDialog';
 import { sourceOfFile, type ImportSource } from './fileRefs';
 import { useFileDrop } from './useFileDrop';
 

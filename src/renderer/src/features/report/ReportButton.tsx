@@ -8,8 +8,7 @@ import type { DatasetSummary } from '@shared/api/contract';
 import { ReportSpec, type ReportDefinition, type ReportRequest, type ReportSend, type ReportView } from '@shared/api/contract/report';
 import { useApi } from '../../app/api';
 import { useErrorText } from '../../ui/useErrorText';
-import { ReportHistoryDialog, ReportPreviewDialog } from './ReportDialogs';
-import { ReportSettingsDialog } from './ReportSettingsDialog';
+import { ReportHistoryDialog, ReportPreviewDialog, ReportSettingsDialog } from '../../app/lazy';
 import { downloadText, recordedError, reportKeys, useReports, useSmtpAccounts } from './useReport';
 
 /**

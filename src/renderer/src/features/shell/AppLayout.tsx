@@ -9,14 +9,11 @@ import { DatasetView } from '../datasets/DatasetView';
 import { useDatasets } from '../datasets/useDatasets';
 import { PreferencesMenu } from './PreferencesMenu';
 import { MailNavSection, useMailRoute } from '../mail/MailNav';
-import { MailScreen } from '../mail/MailScreen';
 import { ImportLauncher } from '../imports/ImportLauncher';
 import { ConsoleNavLink, useConsoleRoute } from '../console/ConsoleNav';
-import { SqlConsole } from '../console/SqlConsole';
 import { JobsNavSection, useJobsRoute } from '../jobs/JobsNav';
-import { JobsScreen } from '../jobs/JobsScreen';
 import { EnginesNavLink, useEnginesRoute } from '../engines/EnginesNav';
-import { EnginesScreen } from '../engines/EnginesScreen';
+import { EnginesScreen, JobsScreen, MailScreen, SqlConsole } from '../../app/lazy';
 
 /** The selected dataset lives in the URL hash, so a reload keeps it. */
 function useSelectedDataset(): [number | null, (id: number) => void] {
