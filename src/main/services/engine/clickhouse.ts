@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { createClient, ClickHouseError, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import { createClient, ClickHouseError, ClickHouseLogLevel, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { AppError } from '../../../shared/api/errors';
 import type { Cell, ColumnInfo } from '../../../shared/api/contract';
 import { clickhouseDialect } from '../../../shared/sql/dialect';
@@ -84,6 +84,10 @@ export function createClickHouseEngine(options: ClickHouseConnectionOptions): Cl
     database: options.database,
     application: 'logscope',
     request_timeout: options.requestTimeoutMs ?? 300_000,
+    /* The client logs to stderr, which is a command's output; its failures reach us as
+       errors anyway. Its one warning here asks for progress headers against proxies' idle
+       timeouts, which a user whose profile sets readonly=1 may not send. */
+    log: { level: ClickHouseLogLevel.ERROR },
     ...(options.caCertPem ? { tls: { ca_cert: Buffer.from(options.caCertPem) } } : {}),
   };
   const client: ClickHouseClient = createClient(base);
