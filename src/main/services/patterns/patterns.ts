@@ -314,26 +314,44 @@ export function createPatternService(deps: PatternServiceDeps) {
     }
 
     /*
-     * While one batch is written, the next is read (on its own connection) and mined (in
-     * the miner's thread) on top of the miner's state after this one: the miner never
-     * waits for DuckDB. The batch read ahead is used only if its window still holds the
+     * While one batch is written, the next is mined (in the miner's thread) on top of the
+     * miner's state after this one, and while it is mined the one after it is read (on a
+     * connection of its own): the miner does not wait for DuckDB. The batch read ahead is used only if its window still holds the
      * same unmined rows when its transaction starts; otherwise, and after any failed
      * batch, the miner is reset to the stored state and the batch is read again inside
      * its transaction.
      */
     let ahead: { window: BatchWindow; work: Promise<MinedRead> } | null = null;
-    const readAhead = (window: BatchWindow | undefined) => {
-      if (!window || window.from === null) return;
-      const dataset = record!.name;
-      const work = (async (): Promise<MinedRead> => {
-        return mineRead(await readBatch(await db.connection('miningReadAhead'), dataset, messageColumn, window, true));
-      })();
+    /** Reads started ahead, by window: each starts once the one before it is read, so DuckDB reads while the miner mines. */
+    const reads = new Map<number, Promise<ReadBatch>>();
+    const readOf = (index: number): Promise<ReadBatch> | null => {
+      const window = windows[index];
+      if (!window || window.from === null) return null;
+      let read = reads.get(index);
+      if (!read) {
+        const dataset = record!.name;
+        read = (async () => readBatch(await db.connection('miningReadAhead'), dataset, messageColumn, window, true))();
+        read.catch(() => undefined);
+        reads.set(index, read);
+      }
+      return read;
+    };
+    const readAhead = (index: number) => {
+      const read = readOf(index);
+      if (!read) return;
+      const work = read.then((batch) => {
+        reads.delete(index);
+        readOf(index + 1);
+        return mineRead(batch);
+      });
       work.catch(() => undefined);
-      ahead = { window, work };
+      ahead = { window: windows[index]!, work };
     };
     const dropAhead = async () => {
       await ahead?.work.catch(() => undefined);
       ahead = null;
+      await Promise.all([...reads.values()].map((read) => read.catch(() => undefined)));
+      reads.clear();
     };
     /** The batch read ahead for `window`, if it still holds; else the miner is reset to the stored state. */
     const takeAhead = async (tx: DbStatements, dataset: string, window: BatchWindow): Promise<MinedRead | null> => {
@@ -358,7 +376,7 @@ export function createPatternService(deps: PatternServiceDeps) {
             const dataset = record.name;
             mined = await connection.transaction(async (tx) => {
               const batch = (await takeAhead(tx, dataset, window)) ?? (await mineRead(await readBatch(tx, dataset, messageColumn, window)));
-              if (window.from !== null) readAhead(windows[windowIndex + 1]);
+              if (window.from !== null) readAhead(windowIndex + 1);
               await writeBatch(tx, { datasetId, dataset, window, merged }, batch);
               if (batch.mined) {
                 const started = performance.now();
