@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestCertificate } from './certs';
 import { getFreePort } from './dovecot';
+import { startWatchdog } from './watchdog';
 
 const CLICKHOUSE = '/usr/sbin/clickhouse-server';
 const HOST = '127.0.0.1';
@@ -142,13 +143,6 @@ async function ping(url: string): Promise<boolean> {
   }
 }
 
-/** Same idea as Dovecot's: a watchdog process stops the server if this test process dies unannounced. */
-const WATCHDOG_SOURCE = `
-const pid = Number(process.argv[1]);
-process.stdin.resume();
-process.stdin.on('end', () => { try { process.kill(pid, 'SIGTERM'); } catch {} process.exit(0); });
-process.stdin.on('error', () => { try { process.kill(pid, 'SIGTERM'); } catch {} process.exit(0); });
-`;
 
 const userName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -187,12 +181,7 @@ export async function startClickHouse({
     throw new Error(`could not start ${CLICKHOUSE}`);
   }
 
-  const watchdog = spawn(process.execPath, ['-e', WATCHDOG_SOURCE, String(pid)], {
-    stdio: ['pipe', 'ignore', 'ignore'],
-    detached: true,
-  });
-  watchdog.unref();
-  (watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  const watchdog = startWatchdog(pid);
 
   const onProcessExit = () => {
     if (!hasExited) {

@@ -8,6 +8,7 @@ import tls from 'node:tls';
 import { promisify } from 'node:util';
 import { ImapFlow } from 'imapflow';
 import type { TestCertificate } from './certs';
+import { startWatchdog } from './watchdog';
 
 const execFileAsync = promisify(execFile);
 
@@ -160,17 +161,6 @@ function readGreeting(port: number, ca?: string): Promise<void> {
   });
 }
 
-/**
- * A watchdog in its own process: when this (test) process dies without calling stop() —
- * killed by a timeout, SIGKILL, Ctrl-C — the pipe closes and the watchdog stops Dovecot.
- * An 'exit' handler alone does not run on SIGKILL.
- */
-const WATCHDOG_SOURCE = `
-const pid = Number(process.argv[1]);
-process.stdin.resume();
-process.stdin.on('end', () => { try { process.kill(pid, 'SIGTERM'); } catch {} process.exit(0); });
-process.stdin.on('error', () => { try { process.kill(pid, 'SIGTERM'); } catch {} process.exit(0); });
-`;
 
 export async function startDovecot({
   users,
@@ -230,12 +220,7 @@ export async function startDovecot({
     throw new Error(`could not start ${DOVECOT}`);
   }
 
-  const watchdog = spawn(process.execPath, ['-e', WATCHDOG_SOURCE, String(masterPid)], {
-    stdio: ['pipe', 'ignore', 'ignore'],
-    detached: true,
-  });
-  watchdog.unref();
-  (watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  const watchdog = startWatchdog(masterPid);
 
   const onProcessExit = () => {
     if (!hasExited) {

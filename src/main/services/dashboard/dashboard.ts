@@ -332,15 +332,7 @@ export function createDashboardService(deps: DashboardDeps) {
     const missing = missingRoles(query.chart, ctx.roles);
     if (missing.length) throw new AppError('chart_roles_missing', { chart: query.chart, role: missing[0]! });
     const needsIndex = query.chart === 'top-endpoints' || query.chart === 'slow-endpoints' || query.filters.some((f) => f.field === 'endpoint');
-    const source: ChartSource = {
-      table: ctx.record.name,
-      roles: ctx.roles,
-      types: ctx.types,
-      timeMin: ctx.record.timeMin,
-      timeMax: ctx.record.timeMax,
-      endpointIndex: needsIndex ? await endpointIndex(ctx, signal) : null,
-      columns: ctx.columns,
-    };
+    const source = await chartSource(ctx, needsIndex, signal);
     return { plan: planChart(query, source), ctx };
   }
 
@@ -395,11 +387,9 @@ export function createDashboardService(deps: DashboardDeps) {
 
   // ----------------------------------------------------------------------------- rows
 
-  async function rowsPlan(query: Omit<RowsQuery, 'offset' | 'limit'>, signal: AbortSignal) {
-    if (!isValidTimeZone(query.zone)) throw new AppError('timezone_invalid', { zone: query.zone });
-    const ctx = await context(query.datasetId);
-    const needsIndex = query.filters.some((f) => f.field === 'endpoint');
-    const source: ChartSource = {
+  /** What the SQL builders know of a dataset; the endpoint index only when the query needs it. */
+  async function chartSource(ctx: Awaited<ReturnType<typeof context>>, needsIndex: boolean, signal: AbortSignal): Promise<ChartSource> {
+    return {
       table: ctx.record.name,
       roles: ctx.roles,
       types: ctx.types,
@@ -408,6 +398,13 @@ export function createDashboardService(deps: DashboardDeps) {
       endpointIndex: needsIndex ? await endpointIndex(ctx, signal) : null,
       columns: ctx.columns,
     };
+  }
+
+  async function rowsPlan(query: Omit<RowsQuery, 'offset' | 'limit'>, signal: AbortSignal) {
+    if (!isValidTimeZone(query.zone)) throw new AppError('timezone_invalid', { zone: query.zone });
+    const ctx = await context(query.datasetId);
+    const needsIndex = query.filters.some((f) => f.field === 'endpoint');
+    const source = await chartSource(ctx, needsIndex, signal);
     for (const search of [query.search, query.quick]) if (search?.regex) await checkPattern(search.text, signal);
     const plan = planRows(query, source);
     const spec: RowsSpec = { quick: query.quick, sort: query.sort };
@@ -542,15 +539,7 @@ export function createDashboardService(deps: DashboardDeps) {
   async function builderSource(datasetId: number, filters: ChartQuery['filters'], signal: AbortSignal) {
     const ctx = await context(datasetId);
     const needsIndex = filters.some((f) => f.field === 'endpoint');
-    const source: ChartSource = {
-      table: ctx.record.name,
-      roles: ctx.roles,
-      types: ctx.types,
-      timeMin: ctx.record.timeMin,
-      timeMax: ctx.record.timeMax,
-      endpointIndex: needsIndex ? await endpointIndex(ctx, signal) : null,
-      columns: ctx.columns,
-    };
+    const source = await chartSource(ctx, needsIndex, signal);
     return { source, datasetName: ctx.record.name };
   }
 

@@ -1,7 +1,6 @@
 import type { SqlDialect } from './index';
 import { bucketSeconds, floatSql, fractionSql, integerSql } from './numbers';
-
-const quoteString = (value: string) => `'${value.replaceAll("'", "''")}'`;
+import { quoteIdent, quoteLiteral } from '../quote';
 
 /** `2024-03-01 09:15:02.153`: the UTC wall time DuckDB reads as a TIMESTAMP. */
 const utcText = (date: Date) => date.toISOString().replace('T', ' ').replace('Z', '');
@@ -13,11 +12,11 @@ const utcText = (date: Date) => date.toISOString().replace('T', ' ').replace('Z'
 export const duckdbDialect: SqlDialect = {
   name: 'duckdb',
   label: 'DuckDB SQL',
-  quoteIdent: (name) => `"${name.replaceAll('"', '""')}"`,
+  quoteIdent,
   literal(value) {
     switch (value.type) {
       case 'string':
-        return quoteString(value.value);
+        return quoteLiteral(value.value);
       case 'int':
         return integerSql(value.value);
       case 'float':
@@ -25,13 +24,13 @@ export const duckdbDialect: SqlDialect = {
       case 'bool':
         return value.value ? 'true' : 'false';
       case 'timestamp':
-        return `TIMESTAMP ${quoteString(utcText(value.value))}`;
+        return `TIMESTAMP ${quoteLiteral(utcText(value.value))}`;
       case 'null':
         return 'NULL';
     }
   },
   timeBucket(time, bucket) {
-    if ((bucket.count ?? 1) === 1) return `date_trunc(${quoteString(bucket.unit)}, ${time})`;
+    if ((bucket.count ?? 1) === 1) return `date_trunc(${quoteLiteral(bucket.unit)}, ${time})`;
     // Aligned to the epoch like ClickHouse's, not to time_bucket's 2000-01-03 origin.
     const micros = integerSql(bucketSeconds(bucket) * 1_000_000);
     return `make_timestamp((epoch_us(${time}) // ${micros}) * ${micros})`;
