@@ -62,6 +62,7 @@ const r = service.result as {
   miningMs: number;
   assignMs: number;
   steps: { readMs: number; mineMs: number; assignMs: number; templatesMs: number; stateMs: number; batches: number; merges: number; stateBytes: number };
+  responsiveness: { loopDelayP50Ms: number; loopDelayP99Ms: number; loopDelayMaxMs: number; apiCalls: number; apiP50Ms: number; apiP99Ms: number; apiMaxMs: number };
   templates: number;
   countsSum: number;
   accuracy: number | null;
@@ -89,6 +90,18 @@ printTable('Where the service spends a batch (ms per batch of 50,000 rows)', [
     batches: r.steps.batches,
     merges: r.steps.merges,
     'state KB': Math.round(r.steps.stateBytes / 1024),
+  },
+]);
+const ms = (value: number) => Math.round(value * 10) / 10;
+printTable('While mining: the main thread (event-loop delay) and a datasets.list call every 50 ms (ms)', [
+  {
+    'loop delay p50': ms(r.responsiveness.loopDelayP50Ms),
+    'loop delay p99': ms(r.responsiveness.loopDelayP99Ms),
+    'loop delay max': ms(r.responsiveness.loopDelayMaxMs),
+    'API calls': r.responsiveness.apiCalls,
+    'API p50': ms(r.responsiveness.apiP50Ms),
+    'API p99': ms(r.responsiveness.apiP99Ms),
+    'API max': ms(r.responsiveness.apiMaxMs),
   },
 ]);
 printTable('After mining', [

@@ -2,6 +2,7 @@
 // apart), then mined in the service's batches, with each batch's steps as the service
 // logs them; then every row's pattern is read back and scored against the generator.
 import fs from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { openAppCore } from '../../../src/main/app';
 import { createLocalApi } from '../../../src/main/transport/local';
 import type { Logger } from '../../../src/main/services/logger';
@@ -34,9 +35,37 @@ const api = createLocalApi(core.rpc, core.events);
 let started = performance.now();
 const imported = await core.imports.importFile({ path: file, origin: 'command', options: { timeZone: 'UTC' } });
 const importMs = performance.now() - started;
+// While mining runs, how long the main thread keeps others waiting: its event-loop delay,
+// and the round trip of a cheap API call made every 50 ms (what the UI waits for).
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+const roundTrips: number[] = [];
+let mining = true;
+const probe = (async () => {
+  while (mining) {
+    const sent = performance.now();
+    await api.call('datasets.list', {});
+    roundTrips.push(performance.now() - sent);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+})();
+loopDelay.enable();
 started = performance.now();
 const status = await api.call('patterns.wait', { datasetId: imported.datasetId! });
 const miningMs = performance.now() - started;
+mining = false;
+loopDelay.disable();
+await probe;
+roundTrips.sort((a, b) => a - b);
+const quantileOf = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+const responsiveness = {
+  loopDelayP50Ms: loopDelay.percentile(50) / 1e6,
+  loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+  loopDelayMaxMs: loopDelay.max / 1e6,
+  apiCalls: roundTrips.length,
+  apiP50Ms: quantileOf(roundTrips, 0.5),
+  apiP99Ms: quantileOf(roundTrips, 0.99),
+  apiMaxMs: roundTrips.at(-1) ?? 0,
+};
 
 started = performance.now();
 const predicted = new Int32Array(imported.rows);
@@ -59,6 +88,7 @@ finishChild({
   miningMs,
   assignMs,
   steps,
+  responsiveness,
   templates: status.templates,
   countsSum: list.templates.reduce((sum, t) => sum + t.count, 0),
   accuracy: index === truth.length ? groupingAccuracy(Array.from(predicted), truth) : null,
