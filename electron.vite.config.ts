@@ -15,6 +15,9 @@ export default defineConfig({
           index: resolve('src/main/index.ts'),
           cli: resolve('src/main/cli.ts'),
         },
+        // Code both entries share; named by Rollup after its first module otherwise, which
+        // made it `minerWorker-*.js` beside the real worker (`?modulePath` in index.ts).
+        output: { chunkFileNames: 'chunks/shared-[hash].js' },
       },
     },
   },
