@@ -16,52 +16,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { groupingAccuracy } from '../src/shared/patterns/accuracy';
 import { createMiner, type MinerOptions } from '../src/shared/patterns/miner';
-
-/** RFC 4180 records: quoted fields may hold commas, doubled quotes and line breaks. */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = '';
-  let index = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let isQuoted = false;
-  while (index < text.length) {
-    const char = text[index]!;
-    if (isQuoted) {
-      if (char === '"') {
-        if (text[index + 1] === '"') {
-          field += '"';
-          index += 2;
-          continue;
-        }
-        isQuoted = false;
-      } else {
-        field += char;
-      }
-      index++;
-      continue;
-    }
-    if (char === '"' && field === '') {
-      isQuoted = true;
-    } else if (char === ',') {
-      record.push(field);
-      field = '';
-    } else if (char === '\n' || char === '\r') {
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-      if (char === '\r' && text[index + 1] === '\n') index++;
-    } else {
-      field += char;
-    }
-    index++;
-  }
-  if (field !== '' || record.length > 0) {
-    record.push(field);
-    records.push(record);
-  }
-  return records;
-}
+import { parseCsv } from '../test/corpus/csv';
 
 function readStructured(path: string): { messages: string[]; eventIds: string[] } {
   const [header, ...rows] = parseCsv(readFileSync(path, 'utf8'));

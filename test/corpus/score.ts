@@ -15,6 +15,7 @@ import type { AppCore } from '../../src/main/app';
 import type { ImportResult } from '../../src/shared/api/contract/imports';
 import { canonicalLevel } from '../../src/shared/detect/levels';
 import { quoteIdent } from '../../src/shared/sql/quote';
+import { parseCsv } from './csv';
 
 export const corpusDir = path.resolve(import.meta.dirname, '../fixtures/corpus');
 export const loghubDir = path.resolve(import.meta.dirname, '../fixtures/loghub');
@@ -44,36 +45,6 @@ export interface CorpusFile {
 export function lnavCorpus(): CorpusFile[] {
   const truth = JSON.parse(fs.readFileSync(path.join(corpusDir, 'lnav-truth.json'), 'utf8')) as { files: Omit<CorpusFile, 'source'>[] };
   return truth.files.map((f) => ({ ...f, file: path.join(corpusDir, f.file), source: 'lnav' as const }));
-}
-
-/** RFC 4180 records (the structured files quote fields with commas). */
-export function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"' && field === '') quoted = true;
-    else if (c === ',') {
-      record.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || record.length) records.push([...record, field]);
-  return records;
 }
 
 const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { openAppCore } from '../../../src/main/app';
 import { createLocalApi } from '../../../src/main/transport/local';
 import { groupingAccuracy } from '../../../src/shared/patterns/accuracy';
+import { parseCsv } from '../../../test/corpus/csv';
 import { finishChild } from '../lib';
 
 const [fixtures, dataDir] = process.argv.slice(2) as [string, string];
@@ -14,36 +15,6 @@ const opened = await openAppCore({ dataDir, ownerKind: 'cli', memoryLimit: '2GB'
 if ('served' in opened) throw new Error('data folder busy');
 const core = opened;
 const api = createLocalApi(core.rpc, core.events);
-
-/** RFC 4180 records (the structured files quote fields with commas). */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"' && field === '') quoted = true;
-    else if (c === ',') {
-      record.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || record.length) records.push([...record, field]);
-  return records;
-}
 
 /** The truth by the line of the `.log` file (LineId); the structured CSV has it one line lower. */
 function truthOf(structured: string): Map<number, string> {
