@@ -132,15 +132,17 @@ export async function inspectCertificate({
   });
 }
 
+/** What a STARTTLS conversation does with the server's next line. */
+type DialogueStep = { send: string } | 'wait' | 'upgrade' | { fail: string } | { refused: string };
+
 /**
- * Speaks SMTP up to `STARTTLS` → `220` (RFC 3207) and hands back the plain socket for the
- * handshake; multi-line replies (`250-…`) are read to their last line.
+ * Speaks a line protocol up to its STARTTLS answer and hands back the plain socket for the
+ * handshake; `next` reads each CRLF-terminated line the server sends.
  */
-function smtpStartTls(host: string, port: number, timeoutMs: number): Promise<net.Socket> {
+function startTlsDialogue(host: string, port: number, timeoutMs: number, next: (line: string) => DialogueStep): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host, port });
     let buffer = '';
-    let stage: 'greeting' | 'ehlo' | 'starttls' = 'greeting';
     const timer = setTimeout(() => fail(new Error(`no answer to STARTTLS within ${timeoutMs} ms`)), timeoutMs);
     const fail = (error: Error) => {
       clearTimeout(timer);
@@ -150,28 +152,22 @@ function smtpStartTls(host: string, port: number, timeoutMs: number): Promise<ne
     const onData = (chunk: Buffer) => {
       buffer += chunk.toString('latin1');
       for (let end = buffer.indexOf('\r\n'); end >= 0; end = buffer.indexOf('\r\n')) {
-        const line = buffer.slice(0, end);
+        const step = next(buffer.slice(0, end));
         buffer = buffer.slice(end + 2);
-        if (/^\d{3}-/.test(line)) continue;
-        if (stage === 'greeting') {
-          if (!line.startsWith('220')) return fail(new Error(`unexpected greeting: ${line.slice(0, 200)}`));
-          stage = 'ehlo';
-          socket.write('EHLO logscope.invalid\r\n');
-        } else if (stage === 'ehlo') {
-          if (!line.startsWith('250')) return fail(new Error(`EHLO refused: ${line.slice(0, 200)}`));
-          stage = 'starttls';
-          socket.write('STARTTLS\r\n');
-        } else {
+        if (step === 'wait') continue;
+        if (step === 'upgrade') {
           clearTimeout(timer);
           socket.off('data', onData);
-          if (!line.startsWith('220')) {
-            socket.destroy();
-            const error = new Error(`STARTTLS refused: ${line.slice(0, 200)}`) as Error & { starttlsRefused: boolean };
-            error.starttlsRefused = true;
-            return reject(error);
-          }
           return resolve(socket);
         }
+        if ('send' in step) {
+          socket.write(step.send);
+          continue;
+        }
+        if ('fail' in step) return fail(new Error(step.fail));
+        const error = new Error(`STARTTLS refused: ${step.refused.slice(0, 200)}`) as Error & { starttlsRefused: boolean };
+        error.starttlsRefused = true;
+        return fail(error);
       }
     };
     socket.on('data', onData);
@@ -179,41 +175,35 @@ function smtpStartTls(host: string, port: number, timeoutMs: number): Promise<ne
   });
 }
 
-/** Speaks IMAP up to `STARTTLS … OK` and hands back the plain socket for the handshake. */
+/** SMTP up to `STARTTLS` → `220` (RFC 3207); multi-line replies (`250-…`) are read to their last line. */
+function smtpStartTls(host: string, port: number, timeoutMs: number): Promise<net.Socket> {
+  let stage: 'greeting' | 'ehlo' | 'starttls' = 'greeting';
+  return startTlsDialogue(host, port, timeoutMs, (line) => {
+    if (/^\d{3}-/.test(line)) return 'wait';
+    if (stage === 'greeting') {
+      if (!line.startsWith('220')) return { fail: `unexpected greeting: ${line.slice(0, 200)}` };
+      stage = 'ehlo';
+      return { send: 'EHLO logscope.invalid\r\n' };
+    }
+    if (stage === 'ehlo') {
+      if (!line.startsWith('250')) return { fail: `EHLO refused: ${line.slice(0, 200)}` };
+      stage = 'starttls';
+      return { send: 'STARTTLS\r\n' };
+    }
+    return line.startsWith('220') ? 'upgrade' : { refused: line };
+  });
+}
+
+/** IMAP up to `STARTTLS … OK` (RFC 9051); untagged lines before the answer are skipped. */
 function imapStartTls(host: string, port: number, timeoutMs: number): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
-    let buffer = '';
-    let stage: 'greeting' | 'starttls' = 'greeting';
-    const timer = setTimeout(() => fail(new Error(`no answer to STARTTLS within ${timeoutMs} ms`)), timeoutMs);
-    const fail = (error: Error) => {
-      clearTimeout(timer);
-      socket.destroy();
-      reject(error);
-    };
-    const onData = (chunk: Buffer) => {
-      buffer += chunk.toString('latin1');
-      for (let end = buffer.indexOf('\r\n'); end >= 0; end = buffer.indexOf('\r\n')) {
-        const line = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        if (stage === 'greeting') {
-          if (!/^\* (OK|PREAUTH)/i.test(line)) return fail(new Error(`unexpected greeting: ${line.slice(0, 200)}`));
-          stage = 'starttls';
-          socket.write('ls1 STARTTLS\r\n');
-        } else if (line.startsWith('ls1 ')) {
-          clearTimeout(timer);
-          socket.off('data', onData);
-          if (!/^ls1 OK/i.test(line)) {
-            socket.destroy();
-            const error = new Error(`STARTTLS refused: ${line.slice(4, 200)}`) as Error & { starttlsRefused: boolean };
-            error.starttlsRefused = true;
-            return reject(error);
-          }
-          return resolve(socket);
-        }
-      }
-    };
-    socket.on('data', onData);
-    socket.once('error', fail);
+  let stage: 'greeting' | 'starttls' = 'greeting';
+  return startTlsDialogue(host, port, timeoutMs, (line) => {
+    if (stage === 'greeting') {
+      if (!/^\* (OK|PREAUTH)/i.test(line)) return { fail: `unexpected greeting: ${line.slice(0, 200)}` };
+      stage = 'starttls';
+      return { send: 'ls1 STARTTLS\r\n' };
+    }
+    if (!line.startsWith('ls1 ')) return 'wait';
+    return /^ls1 OK/i.test(line) ? 'upgrade' : { refused: line.slice(4) };
   });
 }
