@@ -316,10 +316,10 @@ export function createPatternService(deps: PatternServiceDeps) {
     /*
      * While one batch is written, the next is mined (in the miner's thread) on top of the
      * miner's state after this one, and while it is mined the one after it is read (on a
-     * connection of its own): the miner does not wait for DuckDB. The batch read ahead is used only if its window still holds the
-     * same unmined rows when its transaction starts; otherwise, and after any failed
-     * batch, the miner is reset to the stored state and the batch is read again inside
-     * its transaction.
+     * connection of its own): the miner does not wait for DuckDB. The batch read ahead is
+     * used only if its window still holds the same unmined rows when its transaction
+     * starts; otherwise, and after any failed batch, the miner is reset to the stored
+     * state and the batch is read again inside its transaction.
      */
     let ahead: { window: BatchWindow; work: Promise<MinedRead> } | null = null;
     /** Reads started ahead, by window: each starts once the one before it is read, so DuckDB reads while the miner mines. */
