@@ -365,6 +365,24 @@ export const OAuthSignedIn = z.object({
 });
 export type OAuthSignedIn = z.infer<typeof OAuthSignedIn>;
 
+/**
+ * Push collection of one rule while the app or `logscope serve` runs: `live` while a
+ * connection idles on the rule's folder, `reconnecting` until `retryAt` after a drop or a
+ * failed sign-in, `polling_only` when the server has no IDLE (scheduled fetches only).
+ */
+export const MailListenerState = z.enum(['connecting', 'live', 'reconnecting', 'polling_only']);
+export type MailListenerState = z.infer<typeof MailListenerState>;
+
+export const MailListener = z.object({
+  ruleId: z.number().int(),
+  rule: z.string(),
+  state: MailListenerState,
+  retryAt: IsoInstant.nullable(),
+  /** Why the last connection ended or could not be made. */
+  error: WireErrorSchema.nullable(),
+});
+export type MailListener = z.infer<typeof MailListener>;
+
 export const mailMethods = {
   /** Whether a secure password store is usable here (which one), and which process owns the data folder. */
   'mail.status': method(
@@ -394,6 +412,8 @@ export const mailMethods = {
   'mail.oauth.begin': method(OAuthSignInInput, OAuthSignInStarted),
   'mail.oauth.complete': method(z.object({ sessionId: z.string().min(1).max(100) }).strict(), OAuthSignedIn),
   'mail.oauth.cancel': method(z.object({ sessionId: z.string().min(1).max(100) }).strict(), z.object({ cancelled: z.boolean() })),
+  /** Push collection per rule; empty where no listener runs (one-shot commands). */
+  'mail.listeners': method(empty, z.array(MailListener)),
   'mail.collected': method(
     z
       .object({
@@ -407,6 +427,8 @@ export const mailMethods = {
 } as const;
 
 export const mailEvents = {
+  /** Every listener's status, sent whenever one of them changes. */
+  'mail.listeners.changed': z.object({ listeners: z.array(MailListener) }),
   'mail.progress': z.object({
     jobId: z.string(),
     ruleId: z.number().int(),
