@@ -37,6 +37,7 @@ export const methodNames = [
   'mail.rules.remove',
   'mail.fetch',
   'mail.oauth.begin',
+  'mail.oauth.deviceBegin',
   'mail.oauth.complete',
   'mail.oauth.cancel',
   'mail.collected',

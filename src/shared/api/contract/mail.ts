@@ -356,6 +356,16 @@ export const OAuthSignInStarted = z.object({
   opened: z.boolean(),
 });
 
+/** RFC 8628: what the user opens on another device, and the code typed in there. */
+export const OAuthDeviceStarted = z.object({
+  sessionId: z.string(),
+  verificationUri: z.string().url(),
+  /** The same page with the code filled in, when the provider offers one. */
+  verificationUriComplete: z.string().url().nullable(),
+  userCode: z.string(),
+  expiresInS: z.number().int(),
+});
+
 export const OAuthSignedIn = z.object({
   /** Name the grant is stored under: put it in the account's `secret: { store: 'oauth2', grant }`. */
   grant: z.string(),
@@ -410,6 +420,8 @@ export const mailMethods = {
   ),
   /** Starts a browser sign-in (authorization code + PKCE, loopback redirect); `complete` waits for it. */
   'mail.oauth.begin': method(OAuthSignInInput, OAuthSignInStarted),
+  /** Starts a device-code sign-in (RFC 8628) for headless servers; `complete` waits for it. */
+  'mail.oauth.deviceBegin': method(OAuthSignInInput, OAuthDeviceStarted),
   'mail.oauth.complete': method(z.object({ sessionId: z.string().min(1).max(100) }).strict(), OAuthSignedIn),
   'mail.oauth.cancel': method(z.object({ sessionId: z.string().min(1).max(100) }).strict(), z.object({ cancelled: z.boolean() })),
   /** Push collection per rule; empty where no listener runs (one-shot commands). */
