@@ -19,14 +19,20 @@ import { median, printTable, saveResults } from './lib';
  * the same parts in the same run; the import phase on its own; bytes read from the server
  * per decoded attachment byte (with BINARY, and as base64 and whole messages for contrast);
  * and a repeated fetch. Figures come from imapflow's own byte count and from a counting TCP
- * proxy in front of the server (TLS records, so a little more).
+ * proxy in front of the server (TLS records, so a little more). Push collection (issue 22):
+ * the time from an APPEND to the attachment's rows in the dataset while a listener idles on
+ * a second, empty mailbox, and the bytes a fetch reads after the pushes.
  */
 
 const messages = Number(process.env.LOGSCOPE_BENCH_MAIL_MESSAGES ?? 500);
 const attachmentBytes = Number(process.env.LOGSCOPE_BENCH_MAIL_ATTACHMENT_BYTES ?? 200 * 1024);
 /** Logscope first fetches (each imports every attachment: minutes); the bare script runs 3 times as many. */
 const rounds = Number(process.env.LOGSCOPE_BENCH_MAIL_ROUNDS ?? 1);
+/** Messages appended one at a time while a listener idles: the IDLE latency samples. */
+const idleSamples = Number(process.env.LOGSCOPE_BENCH_MAIL_IDLE_SAMPLES ?? 7);
 const user = { user: 'bench', password: 'bench-password' };
+/** The push listener's mailbox, empty at the start so its first fetch finds nothing. */
+const pushUser = { user: 'push', password: 'push-password' };
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'logscope-mailin-bench-'));
 
 /** A CSV attachment of about `attachmentBytes`, distinct per message. */
@@ -103,10 +109,10 @@ async function bareDownload(port: number, ca: string, mode: 'binary' | 'base64' 
   return { elapsedMs, received, decoded };
 }
 
-async function openCore(dir: string): Promise<AppCore> {
+async function openCore(dir: string, ownerKind: 'cli' | 'serve' = 'cli'): Promise<AppCore> {
   const core = await openAppCore({
     dataDir: dir,
-    ownerKind: 'cli',
+    ownerKind,
     memoryLimit: '2GB',
     // The bench needs no keychain: the throw-away password goes to a 0600 file in the work folder.
     secretStore: createSecretStore({ loadKeytar: () => Promise.reject(new Error('not used by the bench')) }),
@@ -135,8 +141,60 @@ async function logscopeFetch(dir: string, port: number, fingerprint256: string, 
   }
 }
 
+/**
+ * Push collection as `logscope serve` runs it: a listener idles on the push mailbox; each
+ * sample APPENDs one message and waits for its row count in the dataset. Then one ordinary
+ * fetch of the same rule, which should find nothing and read next to nothing.
+ */
+async function idleLatency(dir: string, port: number, ca: string, fingerprint256: string) {
+  const core = await openCore(dir, 'serve');
+  const appender = new ImapFlow({ host: '127.0.0.1', port, secure: true, tls: { ca }, auth: { user: pushUser.user, pass: pushUser.password }, logger: false, disableAutoIdle: true });
+  try {
+    const api = createLocalApi(core.rpc, core.events);
+    const account = await api.call('mail.accounts.create', {
+      host: '127.0.0.1',
+      port,
+      user: pushUser.user,
+      trust: { kind: 'pinned', fingerprint256 },
+      secret: { store: 'file', path: path.join(dir, 'push.pw'), password: pushUser.password },
+    });
+    const rule = await api.call('mail.rules.create', { name: 'push', accountId: account.id, attachmentPatterns: ['*.csv'], dataset: 'mail_push' });
+    const live = new Promise<void>((resolve) =>
+      core.events.on('mail.listeners.changed', ({ listeners }) => listeners.some((l) => l.ruleId === rule.id && l.state === 'live') && resolve()),
+    );
+    await core.mailListeners.start();
+    await live;
+    // The catch-up fetch that follows every connection, so the first sample does not wait for it.
+    await core.mailIn.fetchFinished(rule.id);
+    await appender.connect();
+    const collected = async () => (await api.call('mail.collected', { limit: 1 })).total;
+    const latenciesMs: number[] = [];
+    for (let i = 0; i < idleSamples; i++) {
+      const arrived = new Promise<number>((resolve) => {
+        const off = core.events.on('datasets.changed', () => {
+          void collected().then((total) => {
+            if (total <= i) return;
+            off();
+            resolve(performance.now());
+          });
+        });
+      });
+      const started = performance.now();
+      await appender.append('INBOX', buildMessage({ subject: `pushed ${i}`, messageId: `<push-${i}@server01>`, attachments: [{ name: `push-${i}.csv`, content: csvLog(200, 5000 + i), contentType: 'text/csv' }] }));
+      latenciesMs.push((await arrived) - started);
+    }
+    await core.mailIn.fetchFinished(rule.id);
+    const after = await api.call('mail.fetch', { jobId: 'bench-after-push', ruleId: rule.id });
+    if (after.imported !== 0 || (await collected()) !== idleSamples) throw new Error(`push imported ${await collected()} of ${idleSamples}, the fetch after it ${after.imported}`);
+    return { latenciesMs, fetchAfter: { received: after.bytesFromServer, ms: after.timings.connectMs + after.timings.listMs + after.timings.downloadMs + after.timings.importMs } };
+  } finally {
+    if (appender.usable) await appender.logout();
+    await core.dispose();
+  }
+}
+
 const certificate = await createTestCertificate(work);
-const dovecot = await startDovecot({ users: [user], cert: certificate });
+const dovecot = await startDovecot({ users: [user, pushUser], cert: certificate });
 const proxy = await countingProxy(dovecot.imapsPort);
 try {
   process.stdout.write(`filling the mailbox: ${messages} messages with a ${Math.round(attachmentBytes / 1024)} KB attachment each…\n`);
@@ -197,6 +255,8 @@ try {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 
+  const push = await idleLatency(path.join(work, 'logscope-push'), dovecot.imapsPort, certificate.caPem, certificate.fingerprint256);
+
   const base64 = await bareDownload(proxy.port, certificate.caPem, 'base64');
   const base64Wire = proxy.take();
   const whole = await bareDownload(proxy.port, certificate.caPem, 'whole');
@@ -229,6 +289,9 @@ try {
       { 'bytes from server': repeated.received, 'TCP bytes': repeated.wire, 'seconds': repeated.ms / 1000, 'share of first fetch': repeated.received / f0.received },
     ]);
   }
+  printTable(`push collection: APPEND → rows in the dataset while the rule idles (${idleSamples} messages, one at a time)`, [
+    { 'median ms': median(push.latenciesMs), 'min ms': Math.min(...push.latenciesMs), 'max ms': Math.max(...push.latenciesMs), 'fetch after: bytes from server': push.fetchAfter.received },
+  ]);
   saveResults('mailin', {
     messages,
     attachmentBytes,
@@ -248,6 +311,9 @@ try {
       wholeMessages: whole.received / decodedTotal,
     },
     repeatedFetch: repeated,
+    idleLatencyMs: push.latenciesMs,
+    idleLatencyMedianMs: median(push.latenciesMs),
+    fetchAfterPush: push.fetchAfter,
   });
 } finally {
   await proxy.close();

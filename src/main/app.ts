@@ -22,6 +22,7 @@ import { createMailInHandlers, createMailInService, type MailInService } from '.
 import { createJobHandlers, createRetention, createSchedulerService, type SchedulerService } from './services/scheduler/scheduler';
 import { createConfigHandlers, createConfigService } from './services/config/config';
 import type { ImapTimeouts } from './services/mailIn/connection';
+import { createMailListenerHandlers, createMailListeners, type MailListeners, type ReconnectBackoff } from './services/mailIn/listener';
 import { createDashboardHandlers, createDashboardService, type DashboardService } from './services/dashboard/dashboard';
 import { createDashboardLayoutService, createDashboardsHandlers, type DashboardLayoutService } from './services/dashboard/layouts';
 import { createCustomChartService, type CustomChartService } from './services/dashboard/custom';
@@ -58,6 +59,8 @@ export interface AppCoreOptions {
   secretEncryptor?: SecretEncryptor;
   /** IMAP time limits (tests shorten them). */
   imapTimeouts?: Partial<ImapTimeouts>;
+  /** Pauses before a push listener reconnects (tests shorten them). */
+  mailReconnectBackoff?: ReconnectBackoff;
   /** SMTP time limits and the pauses between attempts after a transient failure (tests shorten them). */
   smtpTimeouts?: Partial<SmtpTimeouts>;
   smtpRetryDelaysMs?: readonly number[];
@@ -78,6 +81,8 @@ export interface AppCore {
   rpc: RpcServer;
   imports: ImportService;
   mailIn: MailInService;
+  /** Push collection (IMAP IDLE) per rule; `start()` where the owner stays up (the app, `serve`). */
+  mailListeners: MailListeners;
   /** OAuth2 grants of IMAP and SMTP accounts (sign-in stores them; tests seed them). */
   oauth: OAuthTokens;
   dashboard: DashboardService;
@@ -190,6 +195,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
     appVersion,
     timeouts: options.imapTimeouts,
   });
+  const mailListeners = createMailListeners({ mailIn, events, clock, log, backoff: options.mailReconnectBackoff });
 
   const dashboard = createDashboardService({ db, events, clock, log });
   const layouts = createDashboardLayoutService({ db, events, clock, log, dashboard });
@@ -252,6 +258,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
     'query.history': (input) => query.history(input.limit),
     ...createImportHandlers(imports),
     ...createMailInHandlers(mailIn),
+    ...createMailListenerHandlers(mailListeners),
     ...createOAuthHandlers(oauthSignIn),
     ...createDashboardHandlers(dashboard),
     ...createDashboardsHandlers(layouts, customCharts),
@@ -272,6 +279,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
     rpc,
     imports,
     mailIn,
+    mailListeners,
     oauth,
     dashboard,
     layouts,
@@ -294,6 +302,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
       if (published) await removeOwnerRecord(layout.ownerRecord, process.pid);
       await scheduler.stop();
       oauthSignIn.dispose();
+      await mailListeners.dispose();
       mailIn.dispose();
       layouts.dispose();
       dashboard.dispose();

@@ -89,6 +89,7 @@ if (!app.requestSingleInstanceLock()) {
       server = await startLoopbackServer({ rpc: core.rpc, events: core.events, log, rendererDir: null });
       await core.publish({ port: server.port, token: server.token });
       core.scheduler.start();
+      void core.mailListeners.start();
       const owner = core;
       const t = createTranslator(pickLanguage([app.getLocale()]));
       const tray = keepRunningInTray({

@@ -41,6 +41,10 @@ export interface DovecotServer {
   ): Promise<number>;
   /** Dovecot's own log so far (useful in a failing test's message). */
   readLog(): Promise<string>;
+  /** Drops every IMAP connection of `user` (`doveadm kick`), as a server restart would. */
+  kick(user: string): Promise<void>;
+  /** How many IMAP connections `user` has open now (`doveadm who`). */
+  connections(user: string): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -315,6 +319,12 @@ export async function startDovecot({
     users,
     appendMessage,
     readLog,
+    kick: async (user) => void (await execFileAsync('doveadm', ['-c', confPath, 'kick', user])),
+    connections: async (user) => {
+      // One line per connection: "user proto pid ip" (-1), after a header line.
+      const { stdout } = await execFileAsync('doveadm', ['-c', confPath, 'who', '-1', user]);
+      return stdout.split('\n').filter((line) => line.split(/\s+/)[0] === user).length;
+    },
     stop,
   };
 }

@@ -27,6 +27,10 @@ export interface OAuthTestServer {
   revokeGrants(): void;
   /** Approves (or denies) the pending device-code sign-in with this user code. */
   approveDevice(userCode: string, approve?: boolean): void;
+  /** Answers the next device-code poll with `slow_down` (RFC 8628 §3.5). */
+  slowDownNextPoll(): void;
+  /** Forgets every pending device code, so the next poll gets `expired_token`. */
+  expireDeviceCodes(): void;
   /** Fires with each device authorization, so a test can "type in" the code. */
   onDeviceCode(listener: (userCode: string) => void): void;
   counts: { authorize: number; code: number; refresh: number; device: number; introspect: number; introspectActive: number };
@@ -73,6 +77,7 @@ export async function startOAuthServer({
   const codes = new Map<string, { challenge: string; redirectUri: string; scope: string }>();
   const devices = new Map<string, { userCode: string; scope: string; state: 'pending' | 'approved' | 'denied' }>();
   const deviceListeners: ((userCode: string) => void)[] = [];
+  let slowDown = false;
   const counts = { authorize: 0, code: 0, refresh: 0, device: 0, introspect: 0, introspectActive: 0 };
 
   const newGrant = (scope: string) => {
@@ -176,6 +181,10 @@ export async function startOAuthServer({
           counts.device += 1;
           const device = devices.get(form.get('device_code') ?? '');
           if (!device) return json(res, 400, { error: 'expired_token' });
+          if (slowDown) {
+            slowDown = false;
+            return json(res, 400, { error: 'slow_down' });
+          }
           if (device.state === 'pending') return json(res, 400, { error: 'authorization_pending' });
           devices.delete(form.get('device_code') ?? '');
           if (device.state === 'denied') return json(res, 400, { error: 'access_denied' });
@@ -223,6 +232,8 @@ export async function startOAuthServer({
       if (!device) throw new Error(`no pending device sign-in ${userCode}`);
       device.state = approve ? 'approved' : 'denied';
     },
+    slowDownNextPoll: () => void (slowDown = true),
+    expireDeviceCodes: () => devices.clear(),
     onDeviceCode: (listener) => void deviceListeners.push(listener),
     counts,
     async stop() {

@@ -12,6 +12,7 @@ import {
   type MailRule,
   type MailSecurity,
   type MailTestResult,
+  type OAuthSignInInput,
   type SecureStoreInfo,
   type TlsTrust,
 } from '../../shared/api/contract/mail';
@@ -105,6 +106,25 @@ async function accountByName(api: Api, name: string): Promise<MailAccount> {
 
 const storeText = (store: MailTestResult['store']) =>
   store.store === 'keychain' ? `the keychain (service ${store.service}, account ${store.account})` : store.store === 'oauth2' ? `the OAuth2 grant ${store.grant}` : `the credentials file ${store.path}`;
+
+/** The sign-in `account login` asks for: from the flags, or again with the account's grant. */
+function signInInput(
+  account: MailAccount,
+  flags: { provider?: 'microsoft' | 'custom' | 'google'; clientId?: string; tenant?: string; issuer?: string; scope?: string },
+): OAuthSignInInput {
+  const usage = (message: string) => new AppError('invalid_input', { path: 'login', message });
+  if (!flags.provider) {
+    if (account.secret.store !== 'oauth2') throw usage(`${account.name} signs in with a password: name a provider (--provider microsoft --client-id ID) to switch it to OAuth2`);
+    return { provider: 'again', grant: account.secret.grant };
+  }
+  if (!flags.clientId) throw usage('--client-id is required with --provider');
+  if (flags.provider === 'custom') {
+    if (!flags.issuer) throw usage('--issuer is required with --provider custom');
+    return { provider: 'custom', issuer: flags.issuer, clientId: flags.clientId, user: account.user, ...(flags.scope ? { scope: flags.scope } : {}) };
+  }
+  if (flags.provider === 'microsoft') return { provider: 'microsoft', clientId: flags.clientId, user: account.user, ...(flags.tenant ? { tenant: flags.tenant } : {}) };
+  return { provider: 'google', clientId: flags.clientId, user: account.user };
+}
 
 interface SecureStoreStatus {
   available: boolean;
@@ -276,6 +296,42 @@ export function registerMailCommands(program: Command, context: CommandContext) 
         });
         if (context.globals().json) context.out(jsonLine(accountJson(updated)));
         else context.out(`Password of ${updated.name} stored in ${storeText(updated.secret)}.\n`);
+      });
+    });
+
+  account
+    .command('login')
+    .description('sign an account in with OAuth2 on a server without a browser: the device-code flow (RFC 8628) prints an address and a code to enter on any device')
+    .argument('<name>', 'the account')
+    .addOption(new Option('--provider <provider>', 'where to sign in (default: the provider of the account\'s current sign-in)').choices(['microsoft', 'custom', 'google']))
+    .option('--client-id <id>', 'the client id your organisation registered with the provider')
+    .option('--tenant <tenant>', 'Microsoft 365: a tenant id or domain (default: organizations)')
+    .option('--issuer <url>', 'custom: the OpenID issuer URL (its configuration names the device endpoint)')
+    .option('--scope <scope>', 'custom: the scopes to ask for (default: openid offline_access)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ npx logscope account login logs@example.com --provider microsoft --client-id 00000000-0000-0000-0000-000000000000\n' +
+        '  $ npx logscope account login logs@example.com   # again, after "sign in again"\n' +
+        'Google offers no device-code sign-in for mail: sign in in the app and copy the grant file instead.',
+    )
+    .action(async (name: string, flags: { provider?: 'microsoft' | 'custom' | 'google'; clientId?: string; tenant?: string; issuer?: string; scope?: string }) => {
+      await withApi(session(), async (api) => {
+        const found = await accountByName(api, name);
+        const input = signInInput(found, flags);
+        const started = await api.call('mail.oauth.deviceBegin', input, { signal: context.signal });
+        context.say(
+          `To sign in ${found.user}, open ${started.verificationUri} on any device and enter the code ${started.userCode}` +
+            ` (within ${Math.max(1, Math.round(started.expiresInS / 60))} minutes).` +
+            (started.verificationUriComplete ? `\nOr open: ${started.verificationUriComplete}` : '') +
+            '\nWaiting for the sign-in…',
+        );
+        const signedIn = await api.call('mail.oauth.complete', { sessionId: started.sessionId }, { signal: context.signal });
+        const updated =
+          found.secret.store === 'oauth2' && found.secret.grant === signedIn.grant
+            ? found
+            : await api.call('mail.accounts.update', { id: found.id, secret: { store: 'oauth2', grant: signedIn.grant } });
+        if (context.globals().json) context.out(jsonLine({ ...accountJson(updated), signed_in_as: signedIn.user }));
+        else context.out(`Signed in ${updated.name} as ${signedIn.user}; the sign-in is kept in ${storeText(updated.secret)}.\n`);
       });
     });
 

@@ -46,6 +46,7 @@ export function registerServeCommand(program: Command, context: CommandContext, 
         });
         await core.publish({ port: server.port, token: server.token });
         core.scheduler.start();
+        void core.mailListeners.start();
         if (globals.json) context.out(jsonLine({ url: server.url, port: server.port, data_dir: core.layout.dataDir, pid: process.pid }));
         else context.out(`Logscope is serving ${core.layout.dataDir}\nOpen: ${server.url}\nPress Ctrl+C to stop.\n`);
         await new Promise<void>((resolve) => {

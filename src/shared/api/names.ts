@@ -37,9 +37,11 @@ export const methodNames = [
   'mail.rules.remove',
   'mail.fetch',
   'mail.oauth.begin',
+  'mail.oauth.deviceBegin',
   'mail.oauth.complete',
   'mail.oauth.cancel',
   'mail.collected',
+  'mail.listeners',
   'dashboard.roles',
   'dashboard.setRoles',
   'dashboard.chart',
@@ -92,7 +94,7 @@ export const methodNames = [
   'engines.push',
 ] as const;
 
-export const eventNames = ['datasets.changed', 'app.status', 'app.filesOpened', 'import.progress', 'mail.progress', 'patterns.progress', 'jobs.changed'] as const;
+export const eventNames = ['datasets.changed', 'app.status', 'app.filesOpened', 'import.progress', 'mail.progress', 'mail.listeners.changed', 'patterns.progress', 'jobs.changed'] as const;
 
 export type MethodName = (typeof methodNames)[number];
 export type EventName = (typeof eventNames)[number];

@@ -34,7 +34,17 @@ const withoutPem = ({ pem: _pem, ...info }: PresentedCertificate): CertificateIn
 export async function openImap(
   account: AccountRecord,
   credential: ImapCredential,
-  options: { timeouts: ImapTimeouts; onCertificate?: (certificate: CertificateInfo) => void; clientVersion: string },
+  options: {
+    timeouts: ImapTimeouts;
+    onCertificate?: (certificate: CertificateInfo) => void;
+    clientVersion: string;
+    /**
+     * A push listener's connection: imapflow IDLEs on its own once a mailbox is open and
+     * nothing else runs, and re-issues IDLE after `maxIdleMs` (RFC 2177: servers may drop an
+     * IDLE after 30 minutes). Every other connection runs commands only.
+     */
+    idle?: { maxIdleMs: number };
+  },
 ): Promise<OpenedImap> {
   const { host, port, security } = account;
   const starttls = security === 'starttls' ? 'imap' : null;
@@ -60,7 +70,7 @@ export async function openImap(
     auth: { user: account.user, ...credential },
     tls: tlsOptions,
     logger: false,
-    disableAutoIdle: true,
+    ...(options.idle ? { disableAutoIdle: false, autoIdleDelay: 0, maxIdleTime: options.idle.maxIdleMs } : { disableAutoIdle: true }),
     connectionTimeout: options.timeouts.connectionMs,
     greetingTimeout: options.timeouts.greetingMs,
     socketTimeout: options.timeouts.socketMs,

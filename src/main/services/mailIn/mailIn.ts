@@ -51,6 +51,9 @@ const placeOf = (secret: SecretInput): AccountRecord['secret'] =>
 
 const passwordOf = (secret: SecretInput): string | undefined => (secret.store === 'oauth2' ? undefined : secret.password);
 
+/** What was added, changed or removed. */
+export type MailChange = { accountId: number } | { ruleId: number };
+
 export interface MailInDeps {
   db: Db;
   events: EventBus;
@@ -79,7 +82,12 @@ const keychainProbeTtlMs = 60_000;
 export function createMailInService(deps: MailInDeps) {
   const { db, events, clock, log, secrets } = deps;
   const timeouts: ImapTimeouts = { ...defaultImapTimeouts, ...deps.timeouts };
-  const running = new Map<number, AbortController>();
+  const running = new Map<number, { controller: AbortController; finished: Promise<void> }>();
+  /** Told when an account or rule is added, changed or removed (push listeners follow). */
+  const changeListeners = new Set<(change: MailChange) => void>();
+  const changed = (change: MailChange) => {
+    for (const listener of [...changeListeners]) listener(change);
+  };
   let keychainProbe: { at: number; value: { available: boolean; reason: string | null; store: SecureStoreInfo | null } } | null = null;
 
   // A process killed mid-fetch leaves its temporary attachments behind; nobody else owns them.
@@ -175,6 +183,7 @@ export function createMailInService(deps: MailInDeps) {
     await storeSecret(fields, passwordOf(input.secret));
     const id = await insertAccount(await catalog(), fields, clock.now());
     log.info('mail account added', { account: fields.name, store: fields.secret.store });
+    changed({ accountId: id });
     return toContract(await getAccount(await catalog(), id));
   }
 
@@ -187,6 +196,7 @@ export function createMailInService(deps: MailInDeps) {
     await checkNameFree(fields.name, null);
     const id = await insertAccount(await catalog(), fields, clock.now());
     log.info('mail account imported', { account: fields.name, store: fields.secret.store });
+    changed({ accountId: id });
     return toContract(await getAccount(await catalog(), id));
   }
 
@@ -210,6 +220,7 @@ export function createMailInService(deps: MailInDeps) {
     // The old keychain entry goes when nothing else uses it; a credentials file is the user's.
     if (moved && current.secret.store === 'keychain' && !(await sharesKeychainEntry(current, current.id))) await secrets.delete(oldRef);
     await updateAccount(await catalog(), current.id, fields, clock.now());
+    changed({ accountId: current.id });
     return toContract(await getAccount(await catalog(), current.id));
   }
 
@@ -231,6 +242,7 @@ export function createMailInService(deps: MailInDeps) {
       }
     }
     await deleteAccount(await catalog(), id);
+    changed({ accountId: id });
     return { removed: true, secret };
   }
 
@@ -325,6 +337,7 @@ export function createMailInService(deps: MailInDeps) {
       },
       clock.now(),
     );
+    changed({ ruleId: id });
     return (await rules()).find((r) => r.id === id)!;
   }
 
@@ -332,6 +345,7 @@ export function createMailInService(deps: MailInDeps) {
     const rule = await getRule(await catalog(), id);
     if (running.has(id)) throw new AppError('mail_fetch_running', { rule: rule.name });
     await (await catalog()).transaction((tx) => deleteRule(tx, id));
+    changed({ ruleId: id });
     return { removed: true };
   }
 
@@ -350,7 +364,8 @@ export function createMailInService(deps: MailInDeps) {
     const onAbort = () => controller.abort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) controller.abort();
-    running.set(ruleId, controller);
+    let finish = () => undefined as void;
+    running.set(ruleId, { controller, finished: new Promise<void>((resolve) => (finish = resolve)) });
     const jobId = options.jobId ?? `rule-${ruleId}`;
     try {
       const account = await getAccount(connection, rule.accountId);
@@ -377,6 +392,7 @@ export function createMailInService(deps: MailInDeps) {
       return result;
     } finally {
       running.delete(ruleId);
+      finish();
       options.signal?.removeEventListener('abort', onAbort);
     }
   }
@@ -439,10 +455,24 @@ export function createMailInService(deps: MailInDeps) {
     createRule,
     removeRule,
     fetchRule,
+    /** Resolves when the rule's running fetch (if any) has finished. */
+    fetchFinished: async (ruleId: number): Promise<void> => running.get(ruleId)?.finished,
+    /**
+     * Signs in to a rule's account on a connection that IDLEs by itself once a folder is
+     * open (a push listener's); the caller opens the folder and closes the connection.
+     */
+    async openIdleConnection(ruleId: number, maxIdleMs: number): Promise<OpenedImap> {
+      const rule = await getRule(await catalog(), ruleId);
+      return signIn(await getAccount(await catalog(), rule.accountId), { idle: { maxIdleMs } });
+    },
+    onChange(listener: (change: MailChange) => void): () => void {
+      changeListeners.add(listener);
+      return () => changeListeners.delete(listener);
+    },
     collected,
     /** Stops running fetches; each records its run as cancelled. */
     dispose() {
-      for (const controller of running.values()) controller.abort();
+      for (const { controller } of running.values()) controller.abort();
     },
   };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { setTimeout as wait } from 'node:timers/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as oauth from 'oauth4webapi';
@@ -232,6 +233,75 @@ export function createOAuthSignIn({ tokens, clock, log, openExternal, timeoutMs 
     return { sessionId, authorizationUrl: url.toString(), opened };
   }
 
+  /**
+   * RFC 8628 for headless servers (`logscope account login`): the provider hands out a user
+   * code to type in on any device; the token endpoint is polled every `interval` seconds
+   * (five more after each `slow_down`, §3.5) until the user approves, denies, or the code
+   * expires. The grant goes to the same token store as a browser sign-in's.
+   */
+  async function beginDevice(input: OAuthSignInInput, signal?: AbortSignal) {
+    const settings = await grantSettings(input, tokens, signal);
+    if (!settings.deviceAuthorizationEndpoint) throw new AppError('oauth_device_unsupported', { provider: settings.provider === 'google' ? 'Google' : settings.issuer });
+    const { as, client, auth, options } = clientOf(settings);
+    let device: oauth.DeviceAuthorizationResponse;
+    try {
+      const response = await oauth.deviceAuthorizationRequest(as, client, auth, { scope: settings.scope }, { ...options, signal });
+      device = await oauth.processDeviceAuthorizationResponse(as, client, response);
+    } catch (error) {
+      const wrapped = tokenError(error, { grant: '', issuer: settings.issuer });
+      throw wrapped.code === 'oauth_token_failed' ? wrapped : new AppError('oauth_sign_in_failed', { issuer: settings.issuer, reason: String(wrapped.params.reason) }, { cause: error });
+    }
+    const controller = new AbortController();
+    const expiresAt = clock.now().getTime() + device.expires_in * 1000;
+    const expired = () => new AppError('oauth_device_expired', { userCode: device.user_code });
+    const result = (async (): Promise<OAuthSignedIn> => {
+      let intervalMs = (device.interval ?? 5) * 1000;
+      for (;;) {
+        try {
+          await wait(intervalMs, undefined, { signal: controller.signal });
+        } catch {
+          throw new AppError('cancelled', {});
+        }
+        if (clock.now().getTime() >= expiresAt) throw expired();
+        let answer: oauth.TokenEndpointResponse;
+        try {
+          const response = await oauth.deviceCodeGrantRequest(as, client, auth, device.device_code, { ...options, signal: controller.signal });
+          answer = await oauth.processDeviceCodeResponse(as, client, response);
+        } catch (error) {
+          if (controller.signal.aborted) throw new AppError('cancelled', {});
+          if (error instanceof oauth.ResponseBodyError) {
+            if (error.error === 'authorization_pending') continue;
+            if (error.error === 'slow_down') {
+              intervalMs += 5000;
+              continue;
+            }
+            if (error.error === 'expired_token') throw expired();
+            if (error.error === 'access_denied') {
+              throw new AppError('oauth_sign_in_failed', { issuer: settings.issuer, reason: error.error_description ?? 'access_denied' }, { cause: error });
+            }
+          }
+          throw tokenError(error, { grant: '', issuer: settings.issuer });
+        }
+        const { record, user } = recordOf(settings, answer, clock.now());
+        const grant = input.provider === 'again' ? input.grant : defaultGrantName(settings.provider, user);
+        await tokens.save(grant, record);
+        log.info('oauth device sign-in stored', { provider: settings.provider, grant });
+        return { grant, provider: settings.provider, user };
+      }
+    })();
+    const sessionId = randomUUID();
+    const forget = () => setTimeout(() => sessions.delete(sessionId), 60_000).unref();
+    result.then(forget, forget);
+    sessions.set(sessionId, { result, cancel: () => controller.abort() });
+    return {
+      sessionId,
+      verificationUri: device.verification_uri,
+      verificationUriComplete: device.verification_uri_complete ?? null,
+      userCode: device.user_code,
+      expiresInS: device.expires_in,
+    };
+  }
+
   async function complete(sessionId: string, signal?: AbortSignal): Promise<OAuthSignedIn> {
     const session = sessions.get(sessionId);
     if (!session) throw new AppError('not_found', { sessionId });
@@ -245,6 +315,7 @@ export function createOAuthSignIn({ tokens, clock, log, openExternal, timeoutMs 
 
   return {
     begin,
+    beginDevice,
     complete,
     cancel(sessionId: string): boolean {
       const session = sessions.get(sessionId);
@@ -259,9 +330,10 @@ export function createOAuthSignIn({ tokens, clock, log, openExternal, timeoutMs 
 
 export type OAuthSignIn = ReturnType<typeof createOAuthSignIn>;
 
-export function createOAuthHandlers(signIn: OAuthSignIn): Pick<Handlers, 'mail.oauth.begin' | 'mail.oauth.complete' | 'mail.oauth.cancel'> {
+export function createOAuthHandlers(signIn: OAuthSignIn): Pick<Handlers, 'mail.oauth.begin' | 'mail.oauth.deviceBegin' | 'mail.oauth.complete' | 'mail.oauth.cancel'> {
   return {
     'mail.oauth.begin': (input, { signal }) => signIn.begin(input, signal),
+    'mail.oauth.deviceBegin': (input, { signal }) => signIn.beginDevice(input, signal),
     'mail.oauth.complete': (input, { signal }) => signIn.complete(input.sessionId, signal),
     'mail.oauth.cancel': async (input) => ({ cancelled: signIn.cancel(input.sessionId) }),
   };

@@ -356,6 +356,16 @@ export const OAuthSignInStarted = z.object({
   opened: z.boolean(),
 });
 
+/** RFC 8628: what the user opens on another device, and the code typed in there. */
+export const OAuthDeviceStarted = z.object({
+  sessionId: z.string(),
+  verificationUri: z.string().url(),
+  /** The same page with the code filled in, when the provider offers one. */
+  verificationUriComplete: z.string().url().nullable(),
+  userCode: z.string(),
+  expiresInS: z.number().int(),
+});
+
 export const OAuthSignedIn = z.object({
   /** Name the grant is stored under: put it in the account's `secret: { store: 'oauth2', grant }`. */
   grant: z.string(),
@@ -364,6 +374,24 @@ export const OAuthSignedIn = z.object({
   user: z.string(),
 });
 export type OAuthSignedIn = z.infer<typeof OAuthSignedIn>;
+
+/**
+ * Push collection of one rule while the app or `logscope serve` runs: `live` while a
+ * connection idles on the rule's folder, `reconnecting` until `retryAt` after a drop or a
+ * failed sign-in, `polling_only` when the server has no IDLE (scheduled fetches only).
+ */
+export const MailListenerState = z.enum(['connecting', 'live', 'reconnecting', 'polling_only']);
+export type MailListenerState = z.infer<typeof MailListenerState>;
+
+export const MailListener = z.object({
+  ruleId: z.number().int(),
+  rule: z.string(),
+  state: MailListenerState,
+  retryAt: IsoInstant.nullable(),
+  /** Why the last connection ended or could not be made. */
+  error: WireErrorSchema.nullable(),
+});
+export type MailListener = z.infer<typeof MailListener>;
 
 export const mailMethods = {
   /** Whether a secure password store is usable here (which one), and which process owns the data folder. */
@@ -392,8 +420,12 @@ export const mailMethods = {
   ),
   /** Starts a browser sign-in (authorization code + PKCE, loopback redirect); `complete` waits for it. */
   'mail.oauth.begin': method(OAuthSignInInput, OAuthSignInStarted),
+  /** Starts a device-code sign-in (RFC 8628) for headless servers; `complete` waits for it. */
+  'mail.oauth.deviceBegin': method(OAuthSignInInput, OAuthDeviceStarted),
   'mail.oauth.complete': method(z.object({ sessionId: z.string().min(1).max(100) }).strict(), OAuthSignedIn),
   'mail.oauth.cancel': method(z.object({ sessionId: z.string().min(1).max(100) }).strict(), z.object({ cancelled: z.boolean() })),
+  /** Push collection per rule; empty where no listener runs (one-shot commands). */
+  'mail.listeners': method(empty, z.array(MailListener)),
   'mail.collected': method(
     z
       .object({
@@ -407,6 +439,8 @@ export const mailMethods = {
 } as const;
 
 export const mailEvents = {
+  /** Every listener's status, sent whenever one of them changes. */
+  'mail.listeners.changed': z.object({ listeners: z.array(MailListener) }),
   'mail.progress': z.object({
     jobId: z.string(),
     ruleId: z.number().int(),

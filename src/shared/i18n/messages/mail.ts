@@ -115,6 +115,15 @@ export const mailMessages = bilingual(
         lastRun: 'Last fetch {{at}}',
         summary: '{{imported}} imported · {{skipped}} skipped · {{failed}} failed · {{rows, number}} rows',
       },
+      listener: {
+        live: 'Live',
+        liveHelp: 'Watching {{folder}}: new mail is fetched as it arrives.',
+        connecting: 'Connecting…',
+        reconnecting: 'Reconnecting in {{seconds}} s',
+        reconnectingNow: 'Reconnecting…',
+        pollingOnly: 'Polling only',
+        pollingOnlyHelp: 'This server cannot notify of new mail (no IMAP IDLE): only scheduled fetches and Fetch now collect it.',
+      },
       outcome: {
         ok: 'Done',
         partial: 'Done with failures',
@@ -292,6 +301,15 @@ export const mailMessages = bilingual(
         neverRun: '아직 가져오지 않음',
         lastRun: '마지막 가져오기 {{at}}',
         summary: '가져옴 {{imported}} · 건너뜀 {{skipped}} · 실패 {{failed}} · {{rows, number}}행',
+      },
+      listener: {
+        live: '실시간',
+        liveHelp: '{{folder}}을(를) 지켜보며 새 메일이 오면 바로 가져옵니다.',
+        connecting: '연결 중…',
+        reconnecting: '{{seconds}}초 후 다시 연결',
+        reconnectingNow: '다시 연결 중…',
+        pollingOnly: '예약 가져오기만',
+        pollingOnlyHelp: '이 서버는 새 메일을 알려 주지 못합니다(IMAP IDLE 없음). 예약된 가져오기와 지금 가져오기로만 수집합니다.',
       },
       outcome: {
         ok: '완료',

@@ -20,7 +20,7 @@ import {
 import { IconAlertTriangle, IconCertificate, IconCheck, IconDownload, IconKey, IconLock, IconLockOpen, IconMail, IconPlus, IconTrash, IconX } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { MailAccount, MailFetchItem, MailFetchResult, MailRule, MailTestResult } from '@shared/api/contract/mail';
+import type { MailAccount, MailFetchItem, MailFetchResult, MailListener, MailRule, MailTestResult } from '@shared/api/contract/mail';
 import { AppError } from '@shared/api/errors';
 import { useApi } from '../../app/api';
 import { formatInstant } from '../../app/time';
@@ -29,7 +29,8 @@ import { AccountDialog } from './AccountDialog';
 import { RuleDialog } from './RuleDialog';
 import { secureStoreText } from './SecureStoreNote';
 import { useOAuthSignIn } from './useOAuthSignIn';
-import { mailKeys, useCollectedFiles, useMailAccounts, useMailRules, useMailStatus, useRuleFetch, type RuleFetchState } from './useMail';
+import { mailKeys, useCollectedFiles, useMailAccounts, useMailListeners, useMailRules, useMailStatus, useRuleFetch, type RuleFetchState } from './useMail';
+import { ListenerBadge } from './ListenerBadge';
 import { ConfirmDelete } from '../../ui/ConfirmDelete';
 
 function formatBytes(bytes: number): string {
@@ -45,6 +46,7 @@ export function MailScreen({ zone }: { zone: string }) {
   const status = useMailStatus();
   const accounts = useMailAccounts();
   const rules = useMailRules();
+  const listeners = useMailListeners();
   const [dialog, setDialog] = useState<'account' | 'rule' | null>(null);
   const [tests, setTests] = useState<Record<number, MailTestResult | 'running'>>({});
   const api = useApi();
@@ -127,6 +129,7 @@ export function MailScreen({ zone }: { zone: string }) {
             <RuleCard
               key={rule.id}
               rule={rule}
+              listener={listeners.data?.find((l) => l.ruleId === rule.id)}
               zone={zone}
               state={fetches.states[rule.id]}
               onFetch={() => void fetches.start(rule.id)}
@@ -369,12 +372,15 @@ function TestResultView({ account, result, onTrust, trusting }: { account: MailA
 
 function RuleCard({
   rule,
+  listener,
   zone,
   state,
   onFetch,
   onCancel,
 }: {
   rule: MailRule;
+  /** Absent where nothing listens (a one-shot command owns the data folder). */
+  listener: MailListener | undefined;
   zone: string;
   state: RuleFetchState | undefined;
   onFetch: () => void;
@@ -405,6 +411,7 @@ function RuleCard({
         <Stack gap={4} style={{ minWidth: 0 }}>
           <Group gap="xs">
             <Text fw={600}>{rule.name}</Text>
+            {listener && <ListenerBadge listener={listener} folder={rule.folder} />}
             {rule.attachmentPatterns.map((p) => (
               <Badge key={p} variant="outline" color="gray" tt="none">
                 {p}

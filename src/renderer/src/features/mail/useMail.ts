@@ -9,6 +9,7 @@ export const mailKeys = {
   status: ['mail', 'status'] as const,
   accounts: ['mail', 'accounts'] as const,
   rules: ['mail', 'rules'] as const,
+  listeners: ['mail', 'listeners'] as const,
   collected: ['mail', 'collected'] as const,
   folders: (accountId: number) => ['mail', 'folders', accountId] as const,
 };
@@ -26,6 +27,26 @@ export function useMailAccounts() {
 export function useMailRules() {
   const api = useApi();
   return useQuery({ queryKey: mailKeys.rules, queryFn: ({ signal }) => api.call('mail.rules.list', {}, { signal }) });
+}
+
+/**
+ * Push collection per rule, kept current by the owner's events; a push fetch that finished
+ * refreshes the rules' last runs.
+ */
+export function useMailListeners() {
+  const api = useApi();
+  const client = useQueryClient();
+  useEffect(() => {
+    const offChanged = api.on('mail.listeners.changed', ({ listeners }) => client.setQueryData(mailKeys.listeners, listeners));
+    const offProgress = api.on('mail.progress', (progress) => {
+      if (progress.phase === 'done') void client.invalidateQueries({ queryKey: mailKeys.rules });
+    });
+    return () => {
+      offChanged();
+      offProgress();
+    };
+  }, [api, client]);
+  return useQuery({ queryKey: mailKeys.listeners, queryFn: ({ signal }) => api.call('mail.listeners', {}, { signal }) });
 }
 
 /** Files imported from mail with their provenance; refreshed whenever a dataset changes. */
