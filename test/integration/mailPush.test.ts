@@ -18,6 +18,8 @@ const dataDir = tempDataDir('logscope-mailpush-');
 let certDir: string;
 let cert: TestCertificate;
 let dovecot: DovecotServer;
+/** A server that announces no IDLE after login (Dovecot's own list without it). */
+let noIdle: DovecotServer;
 let core: AppCore;
 let api: Api;
 
@@ -25,6 +27,7 @@ beforeAll(async () => {
   certDir = await mkdtemp(join(tmpdir(), 'logscope-mailpush-cert-'));
   cert = await createTestCertificate(certDir);
   dovecot = await startDovecot({ users: [alice], cert });
+  noIdle = await startDovecot({ users: [alice], cert, imapCapability: 'IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE SORT THREAD=REFERENCES MULTIAPPEND UNSELECT CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED I18NLEVEL=1 LITERAL+ BINARY MOVE' });
   // A pause long enough that a message appended after the drop arrives while the listener is away.
   const opened = await openAppCore({ dataDir, ownerKind: 'serve', memoryLimit: '1GB', mailReconnectBackoff: { firstMs: 2000, maxMs: 4000 } });
   if ('served' in opened) throw new Error('expected to own the data folder');
@@ -35,6 +38,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await core?.dispose();
   await dovecot?.stop();
+  await noIdle?.stop();
   if (certDir) await rm(certDir, { recursive: true, force: true });
 });
 
@@ -118,5 +122,25 @@ describe('push collection: IMAP IDLE on the rule folder', () => {
     await api.call('mail.rules.remove', { id: rule.id });
     await until('the listener to stop', async () => (await listenerOf(rule.id)) === undefined);
     await until('the idling connection to be logged out', async () => (await dovecot.connections(alice.user)) === 0);
+  });
+
+  it('When the server does not announce IDLE, Then the rule says polling only and keeps no connection open', async () => {
+    const account = await api.call('mail.accounts.create', {
+      name: 'alice no idle',
+      host: '127.0.0.1',
+      port: noIdle.imapsPort,
+      security: 'tls',
+      user: alice.user,
+      trust: { kind: 'pinned', fingerprint256: cert.fingerprint256 },
+      secret: { store: 'keychain', password: alice.password },
+    });
+    const rule = await api.call('mail.rules.create', { name: 'polled logs', accountId: account.id, dataset: 'polled', attachmentPatterns: ['*.csv'] });
+    await core.mailListeners.start();
+    const listener = await until('the listener to give up on push', async () => {
+      const found = await listenerOf(rule.id);
+      return found?.state === 'polling_only' ? found : null;
+    });
+    expect(listener).toMatchObject({ rule: 'polled logs', retryAt: null, error: null });
+    await until('the probing connection to be logged out', async () => (await noIdle.connections(alice.user)) === 0);
   });
 });
