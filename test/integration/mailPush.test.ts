@@ -10,6 +10,7 @@ import { createTestCertificate, type TestCertificate } from '../servers/certs';
 import { startDovecot, type DovecotServer } from '../servers/dovecot';
 import { tempDataDir } from './support/dataDir';
 import { buildMessage, csvLog } from './support/mailFixtures';
+import { jsonLines, runCli, spawnServe } from './support/cli';
 
 // Run as: scripts/with-keyring.sh npx vitest run test/integration/mailPush.test.ts
 
@@ -143,4 +144,40 @@ describe('push collection: IMAP IDLE on the rule folder', () => {
     expect(listener).toMatchObject({ rule: 'polled logs', retryAt: null, error: null });
     await until('the probing connection to be logged out', async () => (await noIdle.connections(alice.user)) === 0);
   });
+});
+
+describe('push collection in logscope serve', () => {
+  it('When logscope serve runs, Then a message appended to a rule folder lands in its dataset with no job scheduled', async () => {
+    // The built command (npx electron-vite build) with a rule and no fetch job: only a listener can fetch.
+    const serveDir = tempDataDir('logscope-mailpush-serve-');
+    const setup = await openAppCore({ dataDir: serveDir, ownerKind: 'cli', memoryLimit: '1GB' });
+    if ('served' in setup) throw new Error('expected to own the data folder');
+    const setupApi = createLocalApi(setup.rpc, setup.events);
+    const account = await setupApi.call('mail.accounts.create', {
+      name: 'served push',
+      host: '127.0.0.1',
+      port: dovecot.imapsPort,
+      security: 'tls',
+      user: alice.user,
+      trust: { kind: 'pinned', fingerprint256: cert.fingerprint256 },
+      secret: { store: 'keychain', password: alice.password },
+    });
+    await setupApi.call('mail.rules.create', { name: 'served rule', accountId: account.id, dataset: 'served_push', attachmentPatterns: ['served-*.csv'] });
+    expect(await setupApi.call('jobs.list', {})).toEqual([]);
+    await setup.dispose();
+
+    const serve = spawnServe(serveDir);
+    try {
+      await serve.started;
+      await dovecot.appendMessage(alice.user, logMessage('served-1.csv', 3));
+      const rows = await until('serve to import the pushed message', async () => {
+        const listed = await runCli(['--data-dir', serveDir, '--json', 'datasets']);
+        const dataset = (jsonLines(listed.stdout) as { name: string; rows: number }[]).find((d) => d.name === 'served_push');
+        return dataset?.rows;
+      });
+      expect(rows).toBe(10);
+    } finally {
+      expect(await serve.stop()).toBe(0);
+    }
+  }, 120_000);
 });
