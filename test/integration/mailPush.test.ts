@@ -6,6 +6,7 @@ import { openAppCore, type AppCore } from '../../src/main/app';
 import { createLocalApi } from '../../src/main/transport/local';
 import type { Api } from '../../src/shared/api/client';
 import type { MailListener } from '../../src/shared/api/contract/mail';
+import { AppError } from '../../src/shared/api/errors';
 import { createTestCertificate, type TestCertificate } from '../servers/certs';
 import { startDovecot, type DovecotServer } from '../servers/dovecot';
 import { tempDataDir } from './support/dataDir';
@@ -143,6 +144,33 @@ describe('push collection: IMAP IDLE on the rule folder', () => {
     });
     expect(listener).toMatchObject({ rule: 'polled logs', retryAt: null, error: null });
     await until('the probing connection to be logged out', async () => (await noIdle.connections(alice.user)) === 0);
+  });
+});
+
+describe('two fetches of one rule at once (a push and a scheduled one)', () => {
+  it('When a fetch is running, Then a plain second fetch is refused, and fetchRuleWhenFree waits and finds nothing left', async () => {
+    // On the server without IDLE, so no listener fetches beside the test's own.
+    const account = await api.call('mail.accounts.create', {
+      name: 'alice concurrent',
+      host: '127.0.0.1',
+      port: noIdle.imapsPort,
+      security: 'tls',
+      user: alice.user,
+      trust: { kind: 'pinned', fingerprint256: cert.fingerprint256 },
+      secret: { store: 'keychain', password: alice.password },
+    });
+    const rule = await api.call('mail.rules.create', { name: 'concurrent logs', accountId: account.id, dataset: 'concurrent', attachmentPatterns: ['concurrent-*.csv'] });
+    await noIdle.appendMessage(alice.user, logMessage('concurrent-1.csv', 4));
+    const first = api.call('mail.fetch', { jobId: 'concurrent-1', ruleId: rule.id });
+    const refused = api.call('mail.fetch', { jobId: 'concurrent-2', ruleId: rule.id }).then(
+      () => null,
+      (error: unknown) => (error instanceof AppError ? error.code : String(error)),
+    );
+    const waited = core.mailIn.fetchRuleWhenFree(rule.id);
+    expect(await refused).toBe('mail_fetch_running');
+    expect((await first).imported).toBe(1);
+    const second = await waited;
+    expect([second.outcome, second.imported]).toEqual(['ok', 0]);
   });
 });
 
