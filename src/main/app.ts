@@ -212,7 +212,8 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
     executors: {
       fetch: async ({ job, signal }) => {
         if (job.target.kind !== 'fetch') throw new Error('not a fetch job');
-        const result = await mailIn.fetchRule(job.target.ruleId, { signal });
+        // A push fetch of the same rule may be running: wait for it rather than fail the job.
+        const result = await mailIn.fetchRuleWhenFree(job.target.ruleId, { signal });
         const summary = `${result.rule}: ${result.imported} attachments imported (${result.rows} rows), ${result.skipped} skipped, ${result.failed} failed`;
         // A fetch that could not run fails with its own reason (no password, server refused…);
         // one with failed attachments is a failed run too: its error stays in the log.

@@ -6,10 +6,12 @@ import { openAppCore, type AppCore } from '../../src/main/app';
 import { createLocalApi } from '../../src/main/transport/local';
 import type { Api } from '../../src/shared/api/client';
 import type { MailListener } from '../../src/shared/api/contract/mail';
+import { AppError } from '../../src/shared/api/errors';
 import { createTestCertificate, type TestCertificate } from '../servers/certs';
 import { startDovecot, type DovecotServer } from '../servers/dovecot';
 import { tempDataDir } from './support/dataDir';
 import { buildMessage, csvLog } from './support/mailFixtures';
+import { jsonLines, runCli, spawnServe } from './support/cli';
 
 // Run as: scripts/with-keyring.sh npx vitest run test/integration/mailPush.test.ts
 
@@ -18,6 +20,8 @@ const dataDir = tempDataDir('logscope-mailpush-');
 let certDir: string;
 let cert: TestCertificate;
 let dovecot: DovecotServer;
+/** A server that announces no IDLE after login (Dovecot's own list without it). */
+let noIdle: DovecotServer;
 let core: AppCore;
 let api: Api;
 
@@ -25,6 +29,7 @@ beforeAll(async () => {
   certDir = await mkdtemp(join(tmpdir(), 'logscope-mailpush-cert-'));
   cert = await createTestCertificate(certDir);
   dovecot = await startDovecot({ users: [alice], cert });
+  noIdle = await startDovecot({ users: [alice], cert, imapCapability: 'IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE SORT THREAD=REFERENCES MULTIAPPEND UNSELECT CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED I18NLEVEL=1 LITERAL+ BINARY MOVE' });
   // A pause long enough that a message appended after the drop arrives while the listener is away.
   const opened = await openAppCore({ dataDir, ownerKind: 'serve', memoryLimit: '1GB', mailReconnectBackoff: { firstMs: 2000, maxMs: 4000 } });
   if ('served' in opened) throw new Error('expected to own the data folder');
@@ -35,6 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await core?.dispose();
   await dovecot?.stop();
+  await noIdle?.stop();
   if (certDir) await rm(certDir, { recursive: true, force: true });
 });
 
@@ -119,4 +125,87 @@ describe('push collection: IMAP IDLE on the rule folder', () => {
     await until('the listener to stop', async () => (await listenerOf(rule.id)) === undefined);
     await until('the idling connection to be logged out', async () => (await dovecot.connections(alice.user)) === 0);
   });
+
+  it('When the server does not announce IDLE, Then the rule says polling only and keeps no connection open', async () => {
+    const account = await api.call('mail.accounts.create', {
+      name: 'alice no idle',
+      host: '127.0.0.1',
+      port: noIdle.imapsPort,
+      security: 'tls',
+      user: alice.user,
+      trust: { kind: 'pinned', fingerprint256: cert.fingerprint256 },
+      secret: { store: 'keychain', password: alice.password },
+    });
+    const rule = await api.call('mail.rules.create', { name: 'polled logs', accountId: account.id, dataset: 'polled', attachmentPatterns: ['*.csv'] });
+    await core.mailListeners.start();
+    const listener = await until('the listener to give up on push', async () => {
+      const found = await listenerOf(rule.id);
+      return found?.state === 'polling_only' ? found : null;
+    });
+    expect(listener).toMatchObject({ rule: 'polled logs', retryAt: null, error: null });
+    await until('the probing connection to be logged out', async () => (await noIdle.connections(alice.user)) === 0);
+  });
+});
+
+describe('two fetches of one rule at once (a push and a scheduled one)', () => {
+  it('When a fetch is running, Then a plain second fetch is refused, and fetchRuleWhenFree waits and finds nothing left', async () => {
+    // On the server without IDLE, so no listener fetches beside the test's own.
+    const account = await api.call('mail.accounts.create', {
+      name: 'alice concurrent',
+      host: '127.0.0.1',
+      port: noIdle.imapsPort,
+      security: 'tls',
+      user: alice.user,
+      trust: { kind: 'pinned', fingerprint256: cert.fingerprint256 },
+      secret: { store: 'keychain', password: alice.password },
+    });
+    const rule = await api.call('mail.rules.create', { name: 'concurrent logs', accountId: account.id, dataset: 'concurrent', attachmentPatterns: ['concurrent-*.csv'] });
+    await noIdle.appendMessage(alice.user, logMessage('concurrent-1.csv', 4));
+    const first = api.call('mail.fetch', { jobId: 'concurrent-1', ruleId: rule.id });
+    const refused = api.call('mail.fetch', { jobId: 'concurrent-2', ruleId: rule.id }).then(
+      () => null,
+      (error: unknown) => (error instanceof AppError ? error.code : String(error)),
+    );
+    const waited = core.mailIn.fetchRuleWhenFree(rule.id);
+    expect(await refused).toBe('mail_fetch_running');
+    expect((await first).imported).toBe(1);
+    const second = await waited;
+    expect([second.outcome, second.imported]).toEqual(['ok', 0]);
+  });
+});
+
+describe('push collection in logscope serve', () => {
+  it('When logscope serve runs, Then a message appended to a rule folder lands in its dataset with no job scheduled', async () => {
+    // The built command (npx electron-vite build) with a rule and no fetch job: only a listener can fetch.
+    const serveDir = tempDataDir('logscope-mailpush-serve-');
+    const setup = await openAppCore({ dataDir: serveDir, ownerKind: 'cli', memoryLimit: '1GB' });
+    if ('served' in setup) throw new Error('expected to own the data folder');
+    const setupApi = createLocalApi(setup.rpc, setup.events);
+    const account = await setupApi.call('mail.accounts.create', {
+      name: 'served push',
+      host: '127.0.0.1',
+      port: dovecot.imapsPort,
+      security: 'tls',
+      user: alice.user,
+      trust: { kind: 'pinned', fingerprint256: cert.fingerprint256 },
+      secret: { store: 'keychain', password: alice.password },
+    });
+    await setupApi.call('mail.rules.create', { name: 'served rule', accountId: account.id, dataset: 'served_push', attachmentPatterns: ['served-*.csv'] });
+    expect(await setupApi.call('jobs.list', {})).toEqual([]);
+    await setup.dispose();
+
+    const serve = spawnServe(serveDir);
+    try {
+      await serve.started;
+      await dovecot.appendMessage(alice.user, logMessage('served-1.csv', 3));
+      const rows = await until('serve to import the pushed message', async () => {
+        const listed = await runCli(['--data-dir', serveDir, '--json', 'datasets']);
+        const dataset = (jsonLines(listed.stdout) as { name: string; rows: number }[]).find((d) => d.name === 'served_push');
+        return dataset?.rows;
+      });
+      expect(rows).toBe(10);
+    } finally {
+      expect(await serve.stop()).toBe(0);
+    }
+  }, 120_000);
 });

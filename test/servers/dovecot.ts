@@ -75,6 +75,7 @@ function dovecotConf(o: {
   uid: number;
   gid: number;
   oauth2: boolean;
+  imapCapability?: string;
 }): string {
   const b = o.baseDir;
   // Issue 22: XOAUTH2 / OAUTHBEARER checked against a token-introspection endpoint
@@ -94,6 +95,7 @@ log_path = ${b}/dovecot.log
 info_log_path = ${b}/dovecot.log
 protocols = imap
 listen = ${HOST}
+${o.imapCapability ? `# The CAPABILITY answered after login, replaced (a server that lacks, say, IDLE).\nimap_capability = ${o.imapCapability}\n` : ''}
 # imap-login refuses to run as root.
 default_login_user = dovenull
 default_internal_user = dovecot
@@ -170,9 +172,12 @@ export async function startDovecot({
   users,
   cert,
   oauth2,
+  imapCapability,
 }: {
   users: TestUser[];
   cert: TestCertificate;
+  /** Replaces the capabilities announced after login (`imap_capability`). */
+  imapCapability?: string;
   /** Also accept OAuth2 bearer tokens, validated by POSTing them to this introspection URL. */
   oauth2?: { introspectionUrl: string };
 }): Promise<DovecotServer> {
@@ -206,7 +211,7 @@ export async function startDovecot({
     ];
     await writeFile(join(baseDir, 'oauth2.conf.ext'), ext.join('\n') + '\n', { mode: 0o644 });
   }
-  await writeFile(confPath, dovecotConf({ baseDir, imapPort, imapsPort, cert, uid, gid, oauth2: oauth2 !== undefined }));
+  await writeFile(confPath, dovecotConf({ baseDir, imapPort, imapsPort, cert, uid, gid, oauth2: oauth2 !== undefined, imapCapability }));
   const logPath = join(baseDir, 'dovecot.log');
   const readLog = () => readFile(logPath, 'utf8').catch(() => '');
 

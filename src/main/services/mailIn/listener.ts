@@ -1,5 +1,5 @@
 import { setTimeout as wait } from 'node:timers/promises';
-import { AppError, toWireError } from '../../../shared/api/errors';
+import { toWireError } from '../../../shared/api/errors';
 import type { MailListener } from '../../../shared/api/contract/mail';
 import type { Clock } from '../clock';
 import type { EventBus } from '../events';
@@ -45,7 +45,7 @@ interface Listener {
   accountId: number;
   status: MailListener;
   controller: AbortController;
-  /** A fetch is running (or waiting for another one of the rule's to finish). */
+  /** A fetch is running (or waiting for another of the rule's to finish). */
   fetching: Promise<void> | null;
   /** New mail arrived while a fetch ran: fetch once more after it. */
   fetchAgain: boolean;
@@ -87,17 +87,10 @@ export function createMailListeners(deps: MailListenerDeps) {
       while (listener.fetchAgain && !signal.aborted) {
         listener.fetchAgain = false;
         try {
-          const result = await mailIn.fetchRule(listener.ruleId, { signal, jobId: `push-${listener.ruleId}` });
+          const result = await mailIn.fetchRuleWhenFree(listener.ruleId, { signal, jobId: `push-${listener.ruleId}` });
           log.info('push fetch finished', { rule: result.rule, outcome: result.outcome, imported: result.imported });
         } catch (error) {
-          if (!(error instanceof AppError && error.code === 'mail_fetch_running')) {
-            log.warn('push fetch failed', { rule: listener.status.rule, error });
-            continue;
-          }
-          // A scheduled fetch or "Fetch now" may have listed the folder before this mail
-          // came: wait for it, then fetch once more.
-          await mailIn.fetchFinished(listener.ruleId);
-          listener.fetchAgain = true;
+          if (!signal.aborted) log.warn('push fetch failed', { rule: listener.status.rule, error });
         }
       }
     })().finally(() => (listener.fetching = null));

@@ -458,6 +458,27 @@ export function createMailInService(deps: MailInDeps) {
     /** Resolves when the rule's running fetch (if any) has finished. */
     fetchFinished: async (ruleId: number): Promise<void> => running.get(ruleId)?.finished,
     /**
+     * A fetch that waits for the rule's running one instead of failing: that one may have
+     * listed the folder before the newest mail came (push listeners and scheduled fetches,
+     * which now meet on the same rule).
+     */
+    async fetchRuleWhenFree(ruleId: number, options: Parameters<typeof fetchRule>[1] = {}): Promise<MailFetchResult> {
+      for (;;) {
+        const busy = running.get(ruleId);
+        if (busy) {
+          await busy.finished;
+          if (options.signal?.aborted) throw new AppError('cancelled', {});
+          continue;
+        }
+        try {
+          return await fetchRule(ruleId, options);
+        } catch (error) {
+          // Another caller started between the look and the fetch's own check: wait for it too.
+          if (!(error instanceof AppError && error.code === 'mail_fetch_running')) throw error;
+        }
+      }
+    },
+    /**
      * Signs in to a rule's account on a connection that IDLEs by itself once a folder is
      * open (a push listener's); the caller opens the folder and closes the connection.
      */

@@ -9,8 +9,6 @@ export const oauthMessages = bilingual(
       waiting: 'Waiting for the sign-in in your browser…',
       openManually: 'If no browser opened, open this address:',
       signedIn: 'Signed in as {{user}}',
-      listening: 'listening',
-      listeningHint: 'New mail in {{folder}} is collected as it arrives (IMAP IDLE).',
       providers: { google: 'Google (Gmail)', microsoft: 'Microsoft 365', custom: 'Other provider (OpenID)' },
       fields: {
         provider: 'Provider',
@@ -49,8 +47,6 @@ export const oauthMessages = bilingual(
       waiting: '브라우저에서 로그인을 기다리는 중…',
       openManually: '브라우저가 열리지 않았다면 이 주소를 여세요:',
       signedIn: '{{user}}(으)로 로그인됨',
-      listening: '수신 대기 중',
-      listeningHint: '{{folder}}에 새 메일이 오면 바로 가져옵니다 (IMAP IDLE).',
       providers: { google: 'Google (Gmail)', microsoft: 'Microsoft 365', custom: '다른 공급자 (OpenID)' },
       fields: {
         provider: '공급자',

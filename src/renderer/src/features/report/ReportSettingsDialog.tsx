@@ -4,13 +4,14 @@ import { IconSend } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { DatasetSummary } from '@shared/api/contract';
-import type { TlsTrust } from '@shared/api/contract/mail';
+import type { OAuthSignedIn, TlsTrust } from '@shared/api/contract/mail';
 import { defaultSmtpPort, type ReportDefinition, type ReportPeriod, type ReportSpecInput, type SmtpSecurity, type SmtpTestResult } from '@shared/api/contract/report';
 import { AppError } from '@shared/api/errors';
 import { useApi } from '../../app/api';
 import { useErrorText } from '../../ui/useErrorText';
 import { useMailStatus } from '../mail/useMail';
 import { SecureStoreNote } from '../mail/SecureStoreNote';
+import { OAuthSignInFields, presetHosts } from '../mail/OAuthSignInFields';
 import { recordedError, reportKeys, splitRecipients, useSmtpAccounts } from './useReport';
 
 type PeriodChoice = '24h' | '7d' | 'all' | 'dashboard';
@@ -48,6 +49,9 @@ export function ReportSettingsDialog({
   const [security, setSecurity] = useState<SmtpSecurity>('starttls');
   const [user, setUser] = useState('');
   const [password, setPassword] = useState('');
+  // OAuth2: the browser sign-in's grant, in the token store IMAP accounts share.
+  const [auth, setAuth] = useState<'password' | 'oauth2'>('password');
+  const [signedIn, setSignedIn] = useState<OAuthSignedIn | null>(null);
   const [from, setFrom] = useState('');
   const [fromName, setFromName] = useState('Logscope');
   const [store, setStore] = useState<'keychain' | 'file' | null>(null);
@@ -80,7 +84,12 @@ export function ReportSettingsDialog({
       from: from.trim(),
       fromName: fromName.trim() || null,
       trust,
-      secret: secretStore === 'keychain' ? { store: 'keychain', password } : { store: 'file', path: credentialsPath.trim(), password },
+      secret:
+        auth === 'oauth2' && signedIn
+          ? { store: 'oauth2', grant: signedIn.grant }
+          : secretStore === 'keychain'
+            ? { store: 'keychain', password }
+            : { store: 'file', path: credentialsPath.trim(), password },
     });
     await client.invalidateQueries({ queryKey: reportKeys.smtpAccounts });
     setAccountChoice(String(created.id));
@@ -117,7 +126,8 @@ export function ReportSettingsDialog({
     onSuccess: ({ saved, sendNow }) => onSaved(saved, sendNow),
   });
 
-  const accountReady = !isNew || (host.trim() && user.trim() && password && from.trim() && (secretStore === 'keychain' || credentialsPath.trim()) && (trustKind === 'system' || trustValue.trim()));
+  const secretReady = auth === 'oauth2' ? signedIn !== null : password && (secretStore === 'keychain' || credentialsPath.trim());
+  const accountReady = !isNew || (host.trim() && user.trim() && secretReady && from.trim() && (trustKind === 'system' || trustValue.trim()));
   const canSave = Boolean(name.trim() && subject.trim() && parsed.addresses.length > 0 && !parsed.invalid && accountReady);
   const error = save.error ?? test.error;
 
@@ -164,35 +174,69 @@ export function ReportSettingsDialog({
                 { value: 'tls', label: t('report.securityTls') },
               ]}
             />
-            <SimpleGrid cols={{ base: 1, sm: 2 }}>
-              <TextInput label={t('report.user')} value={user} onChange={(e) => setUser(e.currentTarget.value)} required autoComplete="off" data-testid="smtp-user" />
-              <PasswordInput label={t('report.password')} value={password} onChange={(e) => setPassword(e.currentTarget.value)} required autoComplete="new-password" data-testid="smtp-password" />
-              <TextInput label={t('report.from')} placeholder="reports@example.com" value={from} onChange={(e) => setFrom(e.currentTarget.value)} required data-testid="smtp-from" />
-              <TextInput label={t('report.fromName')} value={fromName} onChange={(e) => setFromName(e.currentTarget.value)} />
-            </SimpleGrid>
             <Stack gap={4}>
               <Text size="sm" fw={500}>
-                {t('report.store')}
+                {t('oauth.fields.auth')}
               </Text>
               <SegmentedControl
-                value={secretStore}
-                onChange={(value) => setStore(value as 'keychain' | 'file')}
+                value={auth}
+                onChange={(value) => setAuth(value as 'password' | 'oauth2')}
                 data={[
-                  { value: 'keychain', label: t('report.storeKeychain'), disabled: !keychain },
-                  { value: 'file', label: t('report.storeFile') },
+                  { value: 'password', label: t('oauth.auth.password') },
+                  { value: 'oauth2', label: t('oauth.auth.oauth2') },
                 ]}
+                data-testid="smtp-auth"
               />
-              {secretStore === 'keychain' && <SecureStoreNote />}
             </Stack>
-            {secretStore === 'file' && (
-              <TextInput
-                label={t('report.credentialsPath')}
-                placeholder="/home/logs/.config/logscope/smtp.pw"
-                value={credentialsPath}
-                onChange={(e) => setCredentialsPath(e.currentTarget.value)}
-                required
-                data-testid="smtp-credentials-path"
-              />
+            {auth === 'oauth2' ? (
+              <>
+                <SimpleGrid cols={{ base: 1, sm: 2 }}>
+                  <TextInput label={t('oauth.fields.mailbox')} placeholder="reports@example.com" value={user} onChange={(e) => setUser(e.currentTarget.value)} required autoComplete="off" data-testid="smtp-user" />
+                  <TextInput label={t('report.from')} placeholder={user.trim() || 'reports@example.com'} value={from} onChange={(e) => setFrom(e.currentTarget.value)} required data-testid="smtp-from" />
+                  <TextInput label={t('report.fromName')} value={fromName} onChange={(e) => setFromName(e.currentTarget.value)} />
+                </SimpleGrid>
+                <OAuthSignInFields
+                  user={user}
+                  signedIn={signedIn}
+                  onSignedIn={setSignedIn}
+                  onProvider={(provider) => {
+                    if (provider !== 'custom' && !host.trim()) setHost(presetHosts[provider].smtp);
+                  }}
+                />
+              </>
+            ) : (
+              <>
+                <SimpleGrid cols={{ base: 1, sm: 2 }}>
+                  <TextInput label={t('report.user')} value={user} onChange={(e) => setUser(e.currentTarget.value)} required autoComplete="off" data-testid="smtp-user" />
+                  <PasswordInput label={t('report.password')} value={password} onChange={(e) => setPassword(e.currentTarget.value)} required autoComplete="new-password" data-testid="smtp-password" />
+                  <TextInput label={t('report.from')} placeholder="reports@example.com" value={from} onChange={(e) => setFrom(e.currentTarget.value)} required data-testid="smtp-from" />
+                  <TextInput label={t('report.fromName')} value={fromName} onChange={(e) => setFromName(e.currentTarget.value)} />
+                </SimpleGrid>
+                <Stack gap={4}>
+                  <Text size="sm" fw={500}>
+                    {t('report.store')}
+                  </Text>
+                  <SegmentedControl
+                    value={secretStore}
+                    onChange={(value) => setStore(value as 'keychain' | 'file')}
+                    data={[
+                      { value: 'keychain', label: t('report.storeKeychain'), disabled: !keychain },
+                      { value: 'file', label: t('report.storeFile') },
+                    ]}
+                  />
+                  {secretStore === 'keychain' && <SecureStoreNote />}
+                </Stack>
+                {secretStore === 'file' && (
+                  <TextInput
+                    label={t('report.credentialsPath')}
+                    placeholder="/home/logs/.config/logscope/smtp.pw"
+                    value={credentialsPath}
+                    onChange={(e) => setCredentialsPath(e.currentTarget.value)}
+                    required
+                    data-testid="smtp-credentials-path"
+                  />
+                )}
+              </>
             )}
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
               <Select
