@@ -34,6 +34,7 @@ import { createOAuthHandlers, createOAuthSignIn } from './services/oauth/signIn'
 import type { SmtpTimeouts } from './services/mailOut/sender';
 import { createReportHandlers, createReportService } from './services/reports/reports';
 import { createEngineConnectionService, createEngineHandlers } from './services/engine/connections';
+import { createDatasetEngineService } from './services/engine/datasetEngines';
 import { createAlertExecutor } from './services/reports/alerts';
 import { savedDashboardCharts } from './services/reports/savedCharts';
 import { createRpcServer, type Handlers, type RpcServer } from './transport/rpc';
@@ -197,7 +198,9 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
   });
   const mailListeners = createMailListeners({ mailIn, events, clock, log, backoff: options.mailReconnectBackoff });
 
-  const dashboard = createDashboardService({ db, events, clock, log });
+  const engineConnections = createEngineConnectionService({ db, secrets, clock, log, linkDataset: (id, connection, table) => datasetEngines.link(id, connection, table) });
+  const datasetEngines = createDatasetEngineService({ db, events, clock, log, open: (name) => engineConnections.open(name) });
+  const dashboard = createDashboardService({ db, events, clock, log, engines: datasetEngines });
   const layouts = createDashboardLayoutService({ db, events, clock, log, dashboard });
   const customCharts = createCustomChartService({ dashboard, query, log });
   const smtp = createSmtpService({ db, clock, log, secrets, oauth, timeouts: options.smtpTimeouts, retryDelaysMs: options.smtpRetryDelaysMs });
@@ -267,7 +270,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
     ...createJobHandlers(scheduler, retention),
     ...createSmtpHandlers(smtp),
     ...createReportHandlers(reports),
-    ...createEngineHandlers(createEngineConnectionService({ db, secrets, clock, log })),
+    ...createEngineHandlers(engineConnections),
     ...createConfigHandlers(createConfigService({ clock, datasets, mailIn, scheduler, retention, smtp, reports })),
   };
   const rpc = createRpcServer({ handlers, log });
@@ -307,6 +310,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
       mailIn.dispose();
       layouts.dispose();
       dashboard.dispose();
+      await datasetEngines.dispose();
       await patterns.dispose();
       await db.dispose();
     },

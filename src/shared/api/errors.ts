@@ -148,6 +148,7 @@ export const errorCodes = [
   'engine_timeout',
   'engine_write_refused',
   'engine_query_failed',
+  'engine_unsupported',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -22,6 +22,8 @@ export const DatasetSummary = z.object({
   timeMin: IsoInstant.nullable(),
   timeMax: IsoInstant.nullable(),
   createdAt: IsoInstant,
+  /** The ClickHouse connection whose table holds the rows; null for the local file. */
+  engine: z.string().nullable(),
 });
 export type DatasetSummary = z.infer<typeof DatasetSummary>;
 

@@ -16,9 +16,12 @@ export interface DatasetRecord {
   timeMin: string | null;
   timeMax: string | null;
   createdAt: string;
+  /** Where the rows live when not in the local file: a ClickHouse connection's table (issue 21). */
+  engine: { connection: string; table: string } | null;
 }
 
-const selectDataset = `SELECT id, name, time_column, row_count, time_min, time_max, created_at FROM logscope.datasets`;
+const selectDataset = `SELECT id, name, time_column, row_count, time_min, time_max, created_at, e.connection, e.table_name
+  FROM logscope.datasets LEFT JOIN logscope.engine_datasets e ON e.dataset_id = id`;
 
 function toRecord(row: unknown[]): DatasetRecord {
   return {
@@ -29,6 +32,7 @@ function toRecord(row: unknown[]): DatasetRecord {
     timeMin: toCell(row[4]) as string | null,
     timeMax: toCell(row[5]) as string | null,
     createdAt: toCell(row[6]) as string,
+    engine: row[7] === null || row[7] === undefined ? null : { connection: String(row[7]), table: String(row[8]) },
   };
 }
 

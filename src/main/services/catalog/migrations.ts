@@ -388,6 +388,20 @@ export const migrations: readonly Migration[] = [
        )`,
     ],
   },
+  // 12 belongs to the summary tables (issue 20), merged from its own branch.
+  {
+    version: 13,
+    description: 'datasets whose rows live in a ClickHouse table (issue 21)',
+    statements: [
+      // The connection by name (connections are a settings entry, not a table), so no foreign key.
+      `CREATE TABLE logscope.engine_datasets (
+         dataset_id INTEGER PRIMARY KEY,
+         connection VARCHAR NOT NULL,
+         table_name VARCHAR NOT NULL,
+         linked_at TIMESTAMP NOT NULL
+       )`,
+    ],
+  },
 ];
 
 export async function migrate(connection: DbConnection, now: Date): Promise<{ from: number; to: number }> {

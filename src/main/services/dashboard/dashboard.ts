@@ -42,6 +42,7 @@ import {
   ROWS_EXPORT_LIMIT,
 } from '../../../shared/charts/spec';
 import { chartFontFamily, createChartRenderer, type ChartRenderer } from './render';
+import type { DatasetEngineService } from '../engine/datasetEngines';
 
 /** Rows read to guess column roles from values. */
 const sampleRows = 1000;
@@ -59,6 +60,8 @@ export interface DashboardDeps {
    * of the service's own, so one slow chart (latency percentiles) does not hold up the rest.
    */
   connections?: number;
+  /** Runs the charts, grid and samples of datasets whose rows live in ClickHouse (issue 21). */
+  engines?: Pick<DatasetEngineService, 'chart' | 'rows' | 'samples'>;
 }
 
 interface DatasetContext {
@@ -103,6 +106,16 @@ export function createDashboardService(deps: DashboardDeps) {
     return best;
   }
 
+  /**
+   * Where a dataset's rows are: the engine side when the catalogue links it to a ClickHouse
+   * table, else null (this file's DuckDB statements). Charts, the grid and samples ask here.
+   */
+  function engineOf(record: DatasetRecord) {
+    if (!record.engine) return null;
+    if (!deps.engines) throw new AppError('internal', { message: `no engine service for dataset ${record.name}` });
+    return deps.engines;
+  }
+
   async function runChartSql(sql: string, params: Record<string, string | number | boolean | null>, signal: AbortSignal) {
     const slot = connectionFor();
     slot.pending++;
@@ -116,19 +129,28 @@ export function createDashboardService(deps: DashboardDeps) {
   // ---------------------------------------------------------------------------- roles
 
   async function datasetColumns(record: DatasetRecord): Promise<RoleColumn[]> {
+    return flattenColumns(await datasetTopColumns(record));
+  }
+
+  /** The dataset's own columns (not STRUCT fields) as the local schema types them. */
+  async function datasetTopColumns(record: DatasetRecord) {
     const catalog = await db.connection('catalog');
     const { rows } = await catalog.all(
       `SELECT column_name, data_type FROM duckdb_columns()
-       WHERE database_name = current_database() AND schema_name = 'main' AND table_name = $table
-       ORDER BY column_index`,
+       WHERE database_name = current_database() AND schema_name = 'main' AND table_name = $table ORDER BY column_index`,
       { table: record.name },
     );
-    return flattenColumns(rows.map(([name, type]) => ({ name: String(name), type: String(type) })));
+    return rows.map(([name, type]) => ({ name: String(name), type: String(type) }));
   }
 
   async function samples(record: DatasetRecord, columns: RoleColumn[]): Promise<Samples> {
     const sampled = columns.slice(0, maxSampledColumns);
     if (sampled.length === 0) return new Map();
+    const engine = engineOf(record);
+    if (engine) {
+      const remote = await engine.samples(record, sampled, sampleRows);
+      return new Map(sampled.map((column, i) => [pathKey(column.path), remote.map((row) => row[i] ?? null)]));
+    }
     const connection = await db.connection('dashboard');
     const { rows } = await connection.all(
       `SELECT ${sampled.map((c) => columnSql(c.path)).join(', ')} FROM ${datasetTable(record.name)} LIMIT ${sampleRows}`,
@@ -340,6 +362,8 @@ export function createDashboardService(deps: DashboardDeps) {
     const started = performance.now();
     const { plan, ctx } = await planFor(query, signal);
     if (query.search?.regex) await checkPattern(query.search.text, signal);
+    const engine = engineOf(ctx.record);
+    if (engine) return toResult(plan, await engine.chart(ctx.record, plan, signal), Math.round(performance.now() - started));
     let sql;
     try {
       sql = chartRegistry[query.chart].buildQuery(plan);
@@ -395,7 +419,8 @@ export function createDashboardService(deps: DashboardDeps) {
       types: ctx.types,
       timeMin: ctx.record.timeMin,
       timeMax: ctx.record.timeMax,
-      endpointIndex: needsIndex ? await endpointIndex(ctx, signal) : null,
+      // A ClickHouse dataset folds endpoints in its own SQL; the index is a local table.
+      endpointIndex: needsIndex && !ctx.record.engine ? await endpointIndex(ctx, signal) : null,
       columns: ctx.columns,
     };
   }
@@ -429,6 +454,12 @@ export function createDashboardService(deps: DashboardDeps) {
 
   async function rows(query: RowsQuery, signal: AbortSignal): Promise<RowPage> {
     const { plan, spec, ctx } = await rowsPlan(query, signal);
+    const engine = engineOf(ctx.record);
+    if (engine) {
+      const topLevel = await datasetTopColumns(ctx.record);
+      const remote = await engine.rows(ctx.record, plan, spec, { offset: query.offset, limit: query.limit }, topLevel, signal);
+      return { columns: remote.columns, rows: remote.rows, offset: query.offset, total: remote.total };
+    }
     const [page, count] = await Promise.all([
       runRows(ctx.record.name, () => buildRowsPageQuery(plan, spec, { offset: query.offset, limit: query.limit }), signal),
       runRows(ctx.record.name, () => buildRowsCountQuery(plan, spec), signal),
@@ -438,7 +469,10 @@ export function createDashboardService(deps: DashboardDeps) {
 
   async function exportRows(request: RowsExportRequest, signal: AbortSignal): Promise<RowsExport> {
     const { plan, spec, ctx } = await rowsPlan(request, signal);
-    const result = await runRows(ctx.record.name, () => buildRowsExportQuery(plan, spec, ROWS_EXPORT_LIMIT + 1), signal);
+    const engine = engineOf(ctx.record);
+    const result = engine
+      ? await engine.rows(ctx.record, plan, spec, { offset: 0, limit: ROWS_EXPORT_LIMIT + 1 }, await datasetTopColumns(ctx.record), signal)
+      : await runRows(ctx.record.name, () => buildRowsExportQuery(plan, spec, ROWS_EXPORT_LIMIT + 1), signal);
     const truncated = result.rows.length > ROWS_EXPORT_LIMIT;
     const cells = result.rows.slice(0, ROWS_EXPORT_LIMIT).map((row) => row.map(toCell));
     const names = result.columns.map((c) => c.name);

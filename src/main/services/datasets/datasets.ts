@@ -42,6 +42,7 @@ export function createDatasetService({ db, events, clock }: { db: Db; events: Ev
     timeMin: record.timeMin,
     timeMax: record.timeMax,
     createdAt: record.createdAt,
+    engine: record.engine?.connection ?? null,
   });
 
   async function list(): Promise<DatasetSummary[]> {
@@ -102,6 +103,7 @@ export function createDatasetService({ db, events, clock }: { db: Db; events: Ev
     const record = await getDatasetRecord(catalog, input.datasetId);
     await catalog.transaction(async (tx) => {
       await tx.run(`DROP TABLE IF EXISTS ${datasetTable(record.name)}`);
+      await tx.run(`DELETE FROM logscope.engine_datasets WHERE dataset_id = $id`, { id: record.id });
       await tx.run(`DELETE FROM logscope.datasets WHERE id = $id`, { id: record.id });
     });
     events.emit('datasets.changed', { reason: 'deleted', datasetId: record.id });

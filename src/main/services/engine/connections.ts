@@ -10,6 +10,7 @@ import type { Output, ParsedInput } from '../../../shared/api/contract';
 import { EngineConnection, type EngineTestResult } from '../../../shared/api/contract/engines';
 import { createClickHouseEngine, type ClickHouseEngine } from './clickhouse';
 import { pushDataset } from './push';
+import { findDatasetByName } from '../catalog/datasets';
 
 /**
  * The ClickHouse connections of this data folder. Kept as one JSON entry in the catalogue's
@@ -26,7 +27,20 @@ const Stored = z.array(
 );
 type StoredConnection = z.infer<typeof Stored>[number];
 
-export function createEngineConnectionService({ db, secrets, clock, log }: { db: Db; secrets: SecretStore; clock: Clock; log: Logger }) {
+export function createEngineConnectionService({
+  db,
+  secrets,
+  clock,
+  log,
+  linkDataset,
+}: {
+  db: Db;
+  secrets: SecretStore;
+  clock: Clock;
+  log: Logger;
+  /** Records that a pushed dataset now lives in the table: its dashboard runs there (datasetEngines). */
+  linkDataset?: (datasetId: number, connection: string, table: string) => Promise<void>;
+}) {
   async function load(): Promise<StoredConnection[]> {
     const catalog = await db.connection('catalog');
     const { rows } = await catalog.all(`SELECT value FROM logscope.settings WHERE key = $key`, { key: storeKey });
@@ -156,6 +170,8 @@ export function createEngineConnectionService({ db, secrets, clock, log }: { db:
     try {
       const result = await pushDataset({ db, engine, dataset: input.dataset, ...(input.table ? { table: input.table } : {}), signal });
       log.info('dataset pushed to engine', { name: engine.name, dataset: input.dataset, ...result });
+      const record = await findDatasetByName(await db.connection('catalog'), input.dataset);
+      if (record && linkDataset) await linkDataset(record.id, engine.name, result.table);
       return result;
     } finally {
       await engine.close();

@@ -44,6 +44,7 @@ export const engineMessages = bilingual(
       engine_timeout: 'The query ran longer than {{seconds}} s and was stopped on the server.',
       engine_write_refused: 'The server refused to change data: queries here are read-only ({{message}}).',
       engine_query_failed: 'ClickHouse could not run the query (code {{serverCode}}): {{message}}',
+      engine_unsupported: 'This dataset lives in ClickHouse, where Logscope cannot do this yet: {{feature}}',
     },
   },
   {
@@ -88,6 +89,7 @@ export const engineMessages = bilingual(
       engine_timeout: '쿼리가 {{seconds}}초를 넘겨 서버에서 중단되었습니다.',
       engine_write_refused: '서버가 데이터 변경을 거부했습니다. 여기서는 읽기 전용 쿼리만 실행됩니다({{message}}).',
       engine_query_failed: 'ClickHouse가 쿼리를 실행하지 못했습니다(코드 {{serverCode}}): {{message}}',
+      engine_unsupported: '이 데이터셋은 ClickHouse에 있어 아직 이 기능을 쓸 수 없습니다: {{feature}}',
     },
   },
 );

@@ -1,0 +1,189 @@
+import type { Db } from '../db/database';
+import type { Clock } from '../clock';
+import type { EventBus } from '../events';
+import type { Logger } from '../logger';
+import type { DatasetRecord } from '../catalog/datasets';
+import { AppError } from '../../../shared/api/errors';
+import type { Cell, ColumnInfo } from '../../../shared/api/contract';
+import type { ChartPlan, FilterPlan } from '../../../shared/charts/sql';
+import type { RowsSpec } from '../../../shared/charts/rows';
+import type { RoleColumn } from '../../../shared/charts/spec';
+import {
+  buildClickHouseChartQuery,
+  buildClickHouseHistogramWidthQuery,
+  buildClickHouseRowsQueries,
+  clickhouseCapabilities,
+  histogramWidth,
+  UnsupportedOnEngineError,
+  type ClickHouseCapabilities,
+} from '../../../shared/sql/dialect/charts';
+import type { ClickHouseEngine } from './clickhouse';
+
+/** Rows a chart returns at most (a week of minutes is 10,080 buckets; the level chart has nine series). */
+const chartMaxRows = 200_000;
+/** Provenance columns: a pushed row's place in its import, the grid's tie-break (ClickHouse has no rowid). */
+const importOrderColumns = ['_ls_source', '_ls_line'];
+
+export interface EngineSide {
+  engine: ClickHouseEngine;
+  capabilities: ClickHouseCapabilities;
+}
+
+/**
+ * Which datasets live in a ClickHouse table (`logscope.engine_datasets`), and the
+ * dashboard's charts, grid and role samples of those datasets, run there through the
+ * ClickHouse chart SQL (`shared/sql/dialect/charts.ts`). One engine per connection, opened
+ * on first use and kept: eight charts per filter change should not each read the keychain
+ * and build a client.
+ */
+export function createDatasetEngineService({
+  db,
+  events,
+  clock,
+  log,
+  open,
+}: {
+  db: Db;
+  events: EventBus;
+  clock: Clock;
+  log: Logger;
+  /** Opens the named connection (the connection service's `open`). */
+  open: (connection: string) => Promise<ClickHouseEngine>;
+}) {
+  const sides = new Map<string, Promise<EngineSide>>();
+
+  function side(connection: string): Promise<EngineSide> {
+    let cached = sides.get(connection);
+    if (!cached) {
+      cached = (async () => {
+        const engine = await open(connection);
+        try {
+          return { engine, capabilities: clickhouseCapabilities((await engine.info()).version) };
+        } catch (error) {
+          await engine.close();
+          throw error;
+        }
+      })();
+      sides.set(connection, cached);
+      // A failed connection is tried again next time (the server may be back).
+      cached.catch(() => sides.delete(connection));
+    }
+    return cached;
+  }
+
+  function where(record: DatasetRecord): { connection: string; table: string } {
+    if (!record.engine) throw new AppError('internal', { message: `dataset ${record.name} is not on an engine` });
+    return record.engine;
+  }
+
+  /** Records that the dataset's rows live in `table` of the connection; its charts run there from now on. */
+  async function link(datasetId: number, connection: string, table: string): Promise<void> {
+    const catalog = await db.connection('catalog');
+    await catalog.run(
+      `INSERT INTO logscope.engine_datasets VALUES ($id, $connection, $table, $now::TIMESTAMP)
+       ON CONFLICT (dataset_id) DO UPDATE SET connection = excluded.connection, table_name = excluded.table_name, linked_at = excluded.linked_at`,
+      { id: datasetId, connection, table, now: clock.now().toISOString() },
+    );
+    log.info('dataset linked to engine', { datasetId, connection, table });
+    events.emit('datasets.changed', { reason: 'imported', datasetId });
+  }
+
+  async function run(record: DatasetRecord, sql: string, signal: AbortSignal, maxRows = chartMaxRows) {
+    const { connection } = where(record);
+    const { engine } = await side(connection);
+    const result = await engine.query(sql, { signal, maxRows });
+    if (result.truncated) throw new AppError('engine_query_failed', { serverCode: 0, message: `more than ${maxRows} rows` });
+    return result;
+  }
+
+  /** A chart's rows as DuckDB's statement returns them: the chart's columns, then `covered`. */
+  async function chart(record: DatasetRecord, plan: ChartPlan, signal: AbortSignal): Promise<Cell[][]> {
+    const { table, connection } = where(record);
+    const { capabilities } = await side(connection);
+    const options = { table, capabilities };
+    try {
+      let histogramWidthMs: number | undefined;
+      if (plan.chart === 'histogram' && !plan.options.logScale) {
+        const raw = (await run(record, buildClickHouseHistogramWidthQuery(plan, options), signal)).rows[0];
+        // No positive duration: quantile is NULL in DuckDB, NaN (written as null) here.
+        histogramWidthMs = histogramWidth(raw && Number(raw[1]) > 0 && raw[0] !== null ? Number(raw[0]) : null);
+      }
+      const query = buildClickHouseChartQuery(plan, { ...options, ...(histogramWidthMs === undefined ? {} : { histogramWidthMs }) });
+      const { rows } = await run(record, query.sql, signal);
+      if (query.covered !== 'column') {
+        const column = query.covered.sum;
+        const covered = rows.reduce((sum, row) => sum + Number(row[column] ?? 0), 0);
+        for (const row of rows) row.push(covered);
+      }
+      return booleansAsDuckDb(plan, rows);
+    } catch (error) {
+      throw unsupported(error);
+    }
+  }
+
+  /** A page of the grid and the grid's count; columns named and typed as the local schema has them. */
+  async function rows(
+    record: DatasetRecord,
+    plan: FilterPlan,
+    spec: RowsSpec,
+    page: { offset: number; limit: number },
+    columns: readonly ColumnInfo[],
+    signal: AbortSignal,
+  ): Promise<{ columns: ColumnInfo[]; rows: Cell[][]; total: number }> {
+    const { table } = where(record);
+    const names = columns.map((c) => c.name);
+    try {
+      const queries = buildClickHouseRowsQueries(plan, spec, {
+        table,
+        columns: names,
+        importOrder: importOrderColumns.filter((c) => names.includes(c)),
+        ...page,
+      });
+      const [pageResult, count] = await Promise.all([run(record, queries.page, signal, page.limit), run(record, queries.count, signal)]);
+      return { columns: [...columns], rows: pageResult.rows, total: Number(count.rows[0]?.[0] ?? 0) };
+    } catch (error) {
+      throw unsupported(error);
+    }
+  }
+
+  /** Values of each column for role detection, from the rows where they are. */
+  async function samples(record: DatasetRecord, columns: readonly RoleColumn[], limit: number): Promise<Cell[][]> {
+    const { connection, table } = where(record);
+    const { engine } = await side(connection);
+    const q = engine.dialect.quoteIdent;
+    // STRUCT fields are JSON text there: sampled as NULL, so no role is guessed from them.
+    const select = columns.map((c) => (c.path.length === 1 ? q(c.path[0]!) : 'NULL'));
+    return (await engine.query(`SELECT ${select.join(', ')} FROM ${q(table)} LIMIT ${limit}`, { maxRows: limit })).rows;
+  }
+
+  return {
+    link,
+    chart,
+    rows,
+    samples,
+    /** The SQL language a dataset's console runs. */
+    side,
+    async dispose() {
+      const open = [...sides.values()];
+      sides.clear();
+      await Promise.all(open.map((s) => s.then((x) => x.engine.close(), () => undefined)));
+    },
+  };
+}
+
+export type DatasetEngineService = ReturnType<typeof createDatasetEngineService>;
+
+/** DuckDB answers `other` and `whole_ms` as booleans; ClickHouse as 0/1 (and `whole_ms` per bin). */
+function booleansAsDuckDb(plan: ChartPlan, rows: Cell[][]): Cell[][] {
+  if (plan.chart === 'events') for (const row of rows) row[2] = row[2] === null ? null : Boolean(Number(row[2]));
+  if (plan.chart === 'histogram') {
+    const whole = rows.every((row) => Number(row[3]) === 1);
+    for (const row of rows) row[3] = plan.options.logScale ? whole : false;
+  }
+  return rows;
+}
+
+function unsupported(error: unknown): unknown {
+  if (error instanceof UnsupportedOnEngineError) return new AppError('engine_unsupported', { feature: error.feature }, { cause: error });
+  return error;
+}
