@@ -939,7 +939,17 @@ export function createImportService(deps: ImportDeps) {
     const results: ImportItemResult[] = [];
     for (const [index, item] of input.files.entries()) {
       const name = 'path' in item.file ? path.basename(item.file.path) : item.file.name;
-      const emit = (phase: 'reading' | 'importing' | 'finishing' | 'done', bytesDone: number, bytesTotal: number, rows: number, since: number) =>
+      const since = performance.now();
+      // Rates are of the current phase: reading the file and DuckDB's pass over it go at
+      // different speeds, and each phase counts its bytes from the start again.
+      let phaseOf: { phase: string; since: number } = { phase: '', since };
+      let bytesTotalSeen = 0;
+      const emit = (phase: 'reading' | 'importing' | 'finishing' | 'done', bytesDone: number, bytesTotal: number, rows: number) => {
+        const now = performance.now();
+        if (phaseOf.phase !== phase) phaseOf = { phase, since: now };
+        bytesTotalSeen = Math.max(bytesTotalSeen, bytesTotal);
+        const phaseSeconds = (now - phaseOf.since) / 1000;
+        const bytesPerSecond = phaseSeconds > 0 ? bytesDone / phaseSeconds : 0;
         events.emit('import.progress', {
           jobId: input.jobId,
           fileIndex: index,
@@ -949,9 +959,11 @@ export function createImportService(deps: ImportDeps) {
           bytesDone,
           bytesTotal,
           rows,
-          rowsPerSecond: rows / Math.max(0.001, (performance.now() - since) / 1000),
+          rowsPerSecond: rows / Math.max(0.001, (now - since) / 1000),
+          bytesPerSecond,
+          secondsLeft: phase === 'done' ? 0 : bytesPerSecond > 0 ? Math.max(0, bytesTotal - bytesDone) / bytesPerSecond : null,
         });
-      const since = performance.now();
+      };
       try {
         if (signal.aborted) throw new AppError('cancelled');
         const outcomes = await importSource({
@@ -962,12 +974,13 @@ export function createImportService(deps: ImportDeps) {
           ...('lastModified' in item.file ? { lastModified: item.file.lastModified ?? null } : {}),
           ...(item.file.member !== undefined ? { member: item.file.member } : {}),
           signal,
-          onProgress: (p) => emit(p.phase, p.bytesDone, p.bytesTotal, p.rows, since),
+          onProgress: (p) => emit(p.phase, p.bytesDone, p.bytesTotal, p.rows),
         });
         // One result per source file: a zip gives one per member.
         for (const outcome of outcomes) {
           if (outcome.ok) {
-            emit('done', outcome.result.lines, outcome.result.lines, outcome.result.rows, since);
+            // Bytes to the end: the content's size as the phases read it, not its line count.
+            emit('done', bytesTotalSeen, bytesTotalSeen, outcome.result.rows);
             results.push({ ok: true, result: outcome.result });
           } else {
             log.warn('import failed', { file: outcome.file, error: outcome.error });
