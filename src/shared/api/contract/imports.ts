@@ -111,8 +111,12 @@ export const FilePreview = z.object({
   dataset: z.object({ name: z.string(), datasetId: DatasetId.nullable(), exists: z.boolean() }),
   schemaChanges: z.object({ added: z.array(z.string()), missing: z.array(z.string()), widened: z.array(ColumnChange) }),
   renamedColumns: z.array(z.object({ from: z.string(), to: z.string() })),
-  /** Likely already imported (same name and size); the import checks the content. */
-  maybeDuplicateOf: z.object({ sourceId: z.number().int(), dataset: z.string() }).nullable(),
+  /**
+   * Already imported: `content` when the preview saw the whole file and its decoded text
+   * hashes like an imported one's (what the import checks); `name_size`, only likely (a
+   * larger file), and the import checks the content.
+   */
+  maybeDuplicateOf: z.object({ sourceId: z.number().int(), dataset: z.string(), by: z.enum(['content', 'name_size']) }).nullable(),
   /** The member of a zip archive this preview is about. */
   archive: z.object({ name: z.string(), member: z.string() }).nullable(),
   /** For text logs: the regex that reads a line (JavaScript syntax, named groups), to copy into a pattern of one's own. */
