@@ -16,6 +16,7 @@ import { removeOwnerRecord, writeOwnerRecord, type OwnerRecord } from './service
 import { AppError, fromWireError, isWireError } from '../shared/api/errors';
 import { seedDemoDataset } from './services/demo/demo';
 import { createImportHandlers, createImportService, type DiskSpace, type ImportService } from './services/importer/importer';
+import { createImportJobHandlers, createImportJobs } from './services/importer/importJobs';
 import { completePendingLineNumbers } from './services/importer/lineNumbers';
 import { createSecretStore, type SecretEncryptor, type SecretStore } from './services/secrets/secrets';
 import { createMailInHandlers, createMailInService, type MailInService } from './services/mailIn/mailIn';
@@ -179,6 +180,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
     defaultZone: async () => (await settings.get()).timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
     diskSpace: options.diskSpace,
   });
+  const importJobs = createImportJobs({ imports, events, clock, log });
 
   const secrets = options.secretStore ?? createSecretStore({ encryptedFile: layout.secretsFile, encryptor: options.secretEncryptor });
   const oauth = createOAuthTokens({ secrets, clock });
@@ -261,6 +263,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
     'query.schema': () => query.schema(),
     'query.history': (input) => query.history(input.limit),
     ...createImportHandlers(imports),
+    ...createImportJobHandlers(importJobs),
     ...createMailInHandlers(mailIn),
     ...createMailListenerHandlers(mailListeners),
     ...createOAuthHandlers(oauthSignIn),
@@ -307,6 +310,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
       await scheduler.stop();
       oauthSignIn.dispose();
       await mailListeners.dispose();
+      await importJobs.dispose();
       mailIn.dispose();
       layouts.dispose();
       dashboard.dispose();

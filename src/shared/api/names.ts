@@ -19,6 +19,10 @@ export const methodNames = [
   'query.history',
   'import.preview',
   'import.run',
+  'import.start',
+  'import.jobs',
+  'import.cancel',
+  'import.dismiss',
   'sources.list',
   'sources.remove',
   'rejects.page',
@@ -94,7 +98,7 @@ export const methodNames = [
   'engines.push',
 ] as const;
 
-export const eventNames = ['datasets.changed', 'app.status', 'app.filesOpened', 'import.progress', 'mail.progress', 'mail.listeners.changed', 'patterns.progress', 'jobs.changed'] as const;
+export const eventNames = ['datasets.changed', 'app.status', 'app.filesOpened', 'import.progress', 'import.job', 'mail.progress', 'mail.listeners.changed', 'patterns.progress', 'jobs.changed'] as const;
 
 export type MethodName = (typeof methodNames)[number];
 export type EventName = (typeof eventNames)[number];

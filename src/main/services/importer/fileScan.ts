@@ -25,6 +25,17 @@ export interface FileScan {
   controlBytes: number[];
 }
 
+/**
+ * The content hash `scanFile` gives, of content held in memory: what the preview of a whole
+ * small file computes to find the import that would be a duplicate.
+ */
+export async function contentHash(chunks: AsyncIterable<Buffer> | Iterable<Buffer>): Promise<string> {
+  const hash = await createXXHash128();
+  hash.init();
+  for await (const chunk of chunks) hash.update(chunk);
+  return hash.digest('hex');
+}
+
 /** Blank lines beyond this are still counted, just not located (line numbers then drift). */
 export const maxBlankLines = 100_000;
 

@@ -42,7 +42,8 @@ import { timeCarriesOffset } from '../../../shared/detect/time';
 import type { EncodingName } from '../../../shared/detect/encoding';
 import { datasetTable, findDatasetByName, getDatasetRecord, insertDatasetRecord, refreshDatasetStats } from '../catalog/datasets';
 import { detectSample, firstLine, lineDelimiterCandidates, lineDelimiterFor, sampleBytes, type Detection, type SampleContext } from './detect';
-import { readHead, scanFile, type FileScan } from './fileScan';
+import { contentHash, readHead, scanFile, type FileScan } from './fileScan';
+import { convertToUtf8 } from './encoding';
 import { jsonLinesFallbackSql } from './jsonLinesFallback';
 import { loadText } from './loadText';
 import { numberPendingSource, recordPendingLineNumbers, type PendingLineNumbers } from './lineNumbers';
@@ -221,16 +222,25 @@ export function createImportService(deps: ImportDeps) {
     detection: Detection,
     file: { name: string; size: number },
     options: ImportOptions,
-    archive: { name: string; member: string } | null = null,
+    archive: { name: string; member: string } | null,
+    wholeContentHash: string | null,
   ): Promise<FilePreview> {
     const catalog = await db.connection('catalog');
     const target = await targetFor(file.name, options, catalog);
     const changes = target.exists ? schemaChanges(await existingColumns(target.name), detection.columns) : { added: [], missing: [], widened: [] };
-    const { rows } = await catalog.all(
-      `SELECT s.id, d.name FROM logscope.source_files s JOIN logscope.datasets d ON d.id = s.dataset_id
-       WHERE s.file_name = $name AND s.size_bytes = $size ORDER BY s.id DESC LIMIT 1`,
-      { name: file.name, size: file.size },
-    );
+    // With the whole content at hand, the import's own test: the same decoded text, whatever
+    // the file's name, size or encoding. Otherwise a guess by name and size.
+    const { rows } = wholeContentHash
+      ? await catalog.all(
+          `SELECT s.id, d.name FROM logscope.source_files s JOIN logscope.datasets d ON d.id = s.dataset_id
+           WHERE s.content_hash = $hash ORDER BY s.id DESC LIMIT 1`,
+          { hash: wholeContentHash },
+        )
+      : await catalog.all(
+          `SELECT s.id, d.name FROM logscope.source_files s JOIN logscope.datasets d ON d.id = s.dataset_id
+           WHERE s.file_name = $name AND s.size_bytes = $size ORDER BY s.id DESC LIMIT 1`,
+          { name: file.name, size: file.size },
+        );
     const zone = options.timeZone ?? (await deps.defaultZone());
     const time = detection.time;
     const textFormat = detection.reader.kind === 'lines' || detection.reader.kind === 'access';
@@ -254,7 +264,7 @@ export function createImportService(deps: ImportDeps) {
       dataset: target,
       schemaChanges: { added: changes.added.map((c) => c.name), missing: changes.missing, widened: changes.widened },
       renamedColumns: detection.renamed,
-      maybeDuplicateOf: rows[0] ? { sourceId: Number(rows[0][0]), dataset: String(rows[0][1]) } : null,
+      maybeDuplicateOf: rows[0] ? { sourceId: Number(rows[0][0]), dataset: String(rows[0][1]), by: wholeContentHash ? 'content' : 'name_size' } : null,
       archive,
       pattern: detection.pattern,
       patternName: detection.patternName,
@@ -331,7 +341,10 @@ export function createImportService(deps: ImportDeps) {
       signal,
       await sampleContext(sample.guess.encoding, reference),
     );
-    return previewOne(detection, file, options, archive);
+    // The import hashes the content as DuckDB reads it: decoded to UTF-8 when it was not.
+    const encoding = sample.guess.encoding;
+    const wholeHash = isWhole ? await contentHash(encoding === 'utf-8' ? [head] : convertToUtf8(chunksOf(head), encoding)) : null;
+    return previewOne(detection, file, options, archive, wholeHash);
   }
 
   /** A local file's preview: one per zip member; a .gz's content. */
@@ -939,7 +952,17 @@ export function createImportService(deps: ImportDeps) {
     const results: ImportItemResult[] = [];
     for (const [index, item] of input.files.entries()) {
       const name = 'path' in item.file ? path.basename(item.file.path) : item.file.name;
-      const emit = (phase: 'reading' | 'importing' | 'finishing' | 'done', bytesDone: number, bytesTotal: number, rows: number, since: number) =>
+      const since = performance.now();
+      // Rates are of the current phase: reading the file and DuckDB's pass over it go at
+      // different speeds, and each phase counts its bytes from the start again.
+      let phaseOf: { phase: string; since: number } = { phase: '', since };
+      let bytesTotalSeen = 0;
+      const emit = (phase: 'reading' | 'importing' | 'finishing' | 'done', bytesDone: number, bytesTotal: number, rows: number) => {
+        const now = performance.now();
+        if (phaseOf.phase !== phase) phaseOf = { phase, since: now };
+        bytesTotalSeen = Math.max(bytesTotalSeen, bytesTotal);
+        const phaseSeconds = (now - phaseOf.since) / 1000;
+        const bytesPerSecond = phaseSeconds > 0 ? bytesDone / phaseSeconds : 0;
         events.emit('import.progress', {
           jobId: input.jobId,
           fileIndex: index,
@@ -949,9 +972,11 @@ export function createImportService(deps: ImportDeps) {
           bytesDone,
           bytesTotal,
           rows,
-          rowsPerSecond: rows / Math.max(0.001, (performance.now() - since) / 1000),
+          rowsPerSecond: rows / Math.max(0.001, (now - since) / 1000),
+          bytesPerSecond,
+          secondsLeft: phase === 'done' ? 0 : bytesPerSecond > 0 ? Math.max(0, bytesTotal - bytesDone) / bytesPerSecond : null,
         });
-      const since = performance.now();
+      };
       try {
         if (signal.aborted) throw new AppError('cancelled');
         const outcomes = await importSource({
@@ -962,12 +987,13 @@ export function createImportService(deps: ImportDeps) {
           ...('lastModified' in item.file ? { lastModified: item.file.lastModified ?? null } : {}),
           ...(item.file.member !== undefined ? { member: item.file.member } : {}),
           signal,
-          onProgress: (p) => emit(p.phase, p.bytesDone, p.bytesTotal, p.rows, since),
+          onProgress: (p) => emit(p.phase, p.bytesDone, p.bytesTotal, p.rows),
         });
         // One result per source file: a zip gives one per member.
         for (const outcome of outcomes) {
           if (outcome.ok) {
-            emit('done', outcome.result.lines, outcome.result.lines, outcome.result.rows, since);
+            // Bytes to the end: the content's size as the phases read it, not its line count.
+            emit('done', bytesTotalSeen, bytesTotalSeen, outcome.result.rows);
             results.push({ ok: true, result: outcome.result });
           } else {
             log.warn('import failed', { file: outcome.file, error: outcome.error });
@@ -1182,6 +1208,10 @@ async function columnsIn(tx: DbStatements, dataset: string): Promise<{ name: str
 function levelColumnOf(columns: { name: string; type: string }[]): string | null {
   const found = columns.find((c) => c.type === 'VARCHAR' && /^(level|severity|loglevel|log_level|lvl|priority|레벨|로그레벨|수준)$/i.test(c.name));
   return found?.name ?? null;
+}
+
+async function* chunksOf(bytes: Buffer): AsyncGenerator<Buffer> {
+  yield bytes;
 }
 
 /** A grown file's new bytes, behind the header line its reader needs. */

@@ -111,8 +111,12 @@ export const FilePreview = z.object({
   dataset: z.object({ name: z.string(), datasetId: DatasetId.nullable(), exists: z.boolean() }),
   schemaChanges: z.object({ added: z.array(z.string()), missing: z.array(z.string()), widened: z.array(ColumnChange) }),
   renamedColumns: z.array(z.object({ from: z.string(), to: z.string() })),
-  /** Likely already imported (same name and size); the import checks the content. */
-  maybeDuplicateOf: z.object({ sourceId: z.number().int(), dataset: z.string() }).nullable(),
+  /**
+   * Already imported: `content` when the preview saw the whole file and its decoded text
+   * hashes like an imported one's (what the import checks); `name_size`, only likely (a
+   * larger file), and the import checks the content.
+   */
+  maybeDuplicateOf: z.object({ sourceId: z.number().int(), dataset: z.string(), by: z.enum(['content', 'name_size']) }).nullable(),
   /** The member of a zip archive this preview is about. */
   archive: z.object({ name: z.string(), member: z.string() }).nullable(),
   /** For text logs: the regex that reads a line (JavaScript syntax, named groups), to copy into a pattern of one's own. */
@@ -214,6 +218,44 @@ export const SourceSummary = z.object({
 });
 export type SourceSummary = z.infer<typeof SourceSummary>;
 
+/** How far one file of an import has come, in bytes of its content (decoded text) and rows. */
+export const ImportProgress = z.object({
+  jobId: z.string(),
+  fileIndex: z.number().int(),
+  fileCount: z.number().int(),
+  file: z.string(),
+  phase: z.enum(['reading', 'importing', 'finishing', 'done']),
+  bytesDone: z.number(),
+  bytesTotal: z.number(),
+  rows: z.number(),
+  rowsPerSecond: z.number(),
+  /** Of the current phase: bytes per second since it began, and the seconds it still needs (null before a rate is known). */
+  bytesPerSecond: z.number(),
+  secondsLeft: z.number().nullable(),
+});
+export type ImportProgress = z.infer<typeof ImportProgress>;
+
+/**
+ * An import running in the owner process, or finished there: the window that started it
+ * may close or reload and find it again. `cancelled` leaves nothing of the file it was
+ * reading (each file is one transaction); files finished before stay.
+ */
+export const ImportJob = z.object({
+  jobId: z.string(),
+  files: z.array(z.string()),
+  phase: z.enum(['running', 'done', 'failed', 'cancelled']),
+  startedAt: IsoInstant,
+  finishedAt: IsoInstant.nullable(),
+  progress: ImportProgress.nullable(),
+  /** Per file, once finished. */
+  results: z.array(ImportItemResult),
+  /** Why the whole job stopped (not one file's failure, which is in `results`). */
+  error: z.object({ code: z.string(), params: z.record(z.string(), z.unknown()) }).nullable(),
+});
+export type ImportJob = z.infer<typeof ImportJob>;
+
+const ImportRunFiles = z.array(z.object({ file: FileRef, options: ImportOptions.default({}) }).strict()).min(1).max(1000);
+
 export const importMethods = {
   'import.preview': method(
     z
@@ -229,12 +271,19 @@ export const importMethods = {
       .object({
         /** Chosen by the caller, so it can match progress events to this call. */
         jobId: z.string().min(1).max(64),
-        files: z.array(z.object({ file: FileRef, options: ImportOptions.default({}) }).strict()).min(1).max(1000),
+        files: ImportRunFiles,
         origin: ImportOrigin.default('dropped'),
       })
       .strict(),
     z.array(ImportItemResult),
   ),
+  /** Starts an import in the background and answers at once; `import.job` events follow it. */
+  'import.start': method(z.object({ files: ImportRunFiles, origin: ImportOrigin.default('dropped') }).strict(), ImportJob),
+  /** The imports running and those finished since the app started, newest first. */
+  'import.jobs': method(z.object({}).strict(), z.array(ImportJob)),
+  'import.cancel': method(z.object({ jobId: z.string().min(1).max(64) }).strict(), z.object({ cancelled: z.boolean() })),
+  /** Takes a finished import off the list. */
+  'import.dismiss': method(z.object({ jobId: z.string().min(1).max(64) }).strict(), z.object({ dismissed: z.boolean() })),
   'sources.list': method(z.object({ datasetId: DatasetId }).strict(), z.array(SourceSummary)),
   /** The formats Logscope reads, each with an example line, and the user's saved patterns. */
   'formats.list': method(z.object({}).strict(), z.object({ formats: z.array(FormatInfo), patterns: z.array(SavedPattern) })),
@@ -256,15 +305,7 @@ export const importMethods = {
 } as const;
 
 export const importEvents = {
-  'import.progress': z.object({
-    jobId: z.string(),
-    fileIndex: z.number().int(),
-    fileCount: z.number().int(),
-    file: z.string(),
-    phase: z.enum(['reading', 'importing', 'finishing', 'done']),
-    bytesDone: z.number(),
-    bytesTotal: z.number(),
-    rows: z.number(),
-    rowsPerSecond: z.number(),
-  }),
+  'import.progress': ImportProgress,
+  /** A job started, finished, failed, was cancelled or dismissed (`dismissed`: gone from the list). */
+  'import.job': z.object({ job: ImportJob, dismissed: z.boolean() }),
 } as const;

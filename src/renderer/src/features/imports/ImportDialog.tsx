@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import {
   Alert,
   Badge,
@@ -8,7 +8,6 @@ import {
   Group,
   Loader,
   Modal,
-  Progress,
   ScrollArea,
   SegmentedControl,
   Select,
@@ -18,15 +17,17 @@ import {
   Text,
   TextInput,
 } from '@mantine/core';
-import { IconAlertTriangle, IconCheck, IconCopy, IconX } from '@tabler/icons-react';
+import { IconAlertTriangle, IconCopy, IconX } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import type { Cell, DatasetSummary, EventPayload } from '@shared/api/contract';
-import { importFormats, type FilePreview, type FileRef, type ImportItemResult, type ImportOptions } from '@shared/api/contract/imports';
-import { AppError, isWireError } from '@shared/api/errors';
+import type { Cell, DatasetSummary } from '@shared/api/contract';
+import { importFormats, type FilePreview, type ImportOptions } from '@shared/api/contract/imports';
+import type { AppError } from '@shared/api/errors';
 import { useApi } from '../../app/api';
 import { formatInstant } from '../../app/time';
 import { useErrorText } from '../../ui/useErrorText';
-import { headOf, uploadFile, type ImportSource } from './fileRefs';
+import { headOf, type ImportSource } from './fileRefs';
+import { formatSize } from './formatSize';
+import { toAppError, type ImportRequest } from './useImportJobs';
 import { runtimeTimeZoneChoices } from '@shared/time/zones';
 
 interface Entry {
@@ -42,8 +43,6 @@ interface Entry {
   loading: boolean;
 }
 
-type Progress = EventPayload<'import.progress'>;
-
 const delimiters = [
   { value: ',', label: ', (comma)' },
   { value: '\t', label: '⇥ (tab)' },
@@ -53,31 +52,28 @@ const delimiters = [
 const timeFormats = ['iso', 'epoch_s', 'epoch_ms', 'epoch_us', '%d/%m/%Y %H:%M:%S', '%m/%d/%Y %H:%M:%S', '%Y/%m/%d %H:%M:%S', '%d/%b/%Y:%H:%M:%S %z'];
 
 /**
- * What Logscope recognised in each dropped file, with every guess correctable, then the
- * import with a progress bar that can be cancelled. Detection always runs in the main
- * process (in DuckDB); in browser mode it sees the file's first megabyte before upload.
+ * What Logscope recognised in each dropped file, with every guess correctable. Importing
+ * hands the files to the jobs panel and closes: the import goes on in the background.
+ * Detection always runs in the main process (in DuckDB); in browser mode it sees the
+ * file's first megabyte before upload.
  */
 export function ImportDialog({
   files,
   datasets,
   zone,
+  onStart,
   onClose,
 }: {
   files: ImportSource[];
   datasets: DatasetSummary[];
   zone: string;
+  onStart: (requests: ImportRequest[]) => void;
   onClose: () => void;
 }) {
   const { t } = useTranslation();
   const api = useApi();
   const errorText = useErrorText();
   const [entries, setEntries] = useState<Entry[]>([]);
-  const [running, setRunning] = useState(false);
-  const [progress, setProgress] = useState<Record<number, Progress>>({});
-  const [uploaded, setUploaded] = useState<Record<string, number>>({});
-  const [results, setResults] = useState<ImportItemResult[] | null>(null);
-  const abort = useRef<AbortController | null>(null);
-  const jobId = useRef(`job-${Date.now()}`);
 
   const previewEntry = useCallback(
     async (entry: Entry) => {
@@ -125,14 +121,6 @@ export function ImportDialog({
     for (const entry of initial) void previewEntry(entry);
   }, [files, previewEntry, zone]);
 
-  useEffect(
-    () =>
-      api.on('import.progress', (p) => {
-        if (p.jobId === jobId.current) setProgress((all) => ({ ...all, [p.fileIndex]: p }));
-      }),
-    [api],
-  );
-
   const change = (entry: Entry, patch: Partial<ImportOptions>) => {
     const next = { ...entry, options: { ...entry.options, ...patch } };
     setEntries((all) => all.map((e) => (e.key === entry.key ? next : e)));
@@ -141,34 +129,15 @@ export function ImportDialog({
 
   const importable = entries.filter((e) => (e.preview && !e.error) || e.unpreviewed);
 
-  const start = async () => {
-    const controller = new AbortController();
-    abort.current = controller;
-    setRunning(true);
-    setResults(null);
-    try {
-      const refs: { file: FileRef; options: ImportOptions }[] = [];
-      for (const entry of importable) {
-        const file: FileRef =
-          entry.file.kind === 'blob'
-            ? await uploadFile(entry.file.blob, (sent) => setUploaded((all) => ({ ...all, [entry.key]: sent })), controller.signal)
-            : { path: entry.file.path, ...(entry.member ? { member: entry.member } : {}) };
-        // The preview's options are what detection settled on with the user's corrections:
-        // the import reads the file exactly as the preview showed it.
-        refs.push({ file, options: entry.preview?.options ?? {} });
-      }
-      const done = await api.call('import.run', { jobId: jobId.current, files: refs, origin: 'dropped' }, { signal: controller.signal });
-      setResults(done);
-    } catch (error) {
-      setResults([{ ok: false, file: '', error: { code: toAppError(error).code, params: toAppError(error).params } }]);
-    } finally {
-      setRunning(false);
-      abort.current = null;
-    }
+  const start = () => {
+    // The preview's options are what detection settled on with the user's corrections:
+    // the import reads the file exactly as the preview showed it.
+    onStart(importable.map((entry) => ({ file: entry.file, ...(entry.member ? { member: entry.member } : {}), options: entry.preview?.options ?? {} })));
+    onClose();
   };
 
   return (
-    <Modal opened onClose={running ? () => undefined : onClose} title={t('imports.previewTitle')} size="90%" closeOnClickOutside={!running}>
+    <Modal opened onClose={onClose} title={t('imports.previewTitle')} size="90%">
       <Stack>
         {entries.map((entry, index) => (
           <FileCard
@@ -176,32 +145,18 @@ export function ImportDialog({
             entry={entry}
             datasets={datasets}
             zone={zone}
-            disabled={running || results !== null}
-            progress={progress[importable.indexOf(entry)] ?? null}
-            uploaded={uploaded[entry.key] ?? null}
             onChange={(patch) => change(entry, patch)}
             onRemove={() => setEntries((all) => all.filter((_, i) => i !== index))}
             errorText={errorText}
           />
         ))}
-        {results && <ImportResults results={results} errorText={errorText} />}
         <Group justify="flex-end">
-          {running ? (
-            <Button color="red" variant="light" onClick={() => abort.current?.abort()}>
-              {t('imports.cancel')}
-            </Button>
-          ) : results ? (
-            <Button onClick={onClose}>{t('common.close')}</Button>
-          ) : (
-            <>
-              <Button variant="default" onClick={onClose}>
-                {t('common.cancel')}
-              </Button>
-              <Button disabled={importable.length === 0 || entries.some((e) => e.loading)} onClick={() => void start()}>
-                {t('imports.importButton', { count: importable.length })}
-              </Button>
-            </>
-          )}
+          <Button variant="default" onClick={onClose}>
+            {t('common.cancel')}
+          </Button>
+          <Button disabled={importable.length === 0 || entries.some((e) => e.loading)} onClick={start}>
+            {t('imports.importButton', { count: importable.length })}
+          </Button>
         </Group>
       </Stack>
     </Modal>
@@ -212,9 +167,6 @@ function FileCard({
   entry,
   datasets,
   zone,
-  disabled,
-  progress,
-  uploaded,
   onChange,
   onRemove,
   errorText,
@@ -222,9 +174,6 @@ function FileCard({
   entry: Entry;
   datasets: DatasetSummary[];
   zone: string;
-  disabled: boolean;
-  progress: Progress | null;
-  uploaded: number | null;
   onChange: (patch: Partial<ImportOptions>) => void;
   onRemove: () => void;
   errorText: (error: unknown) => string;
@@ -249,7 +198,7 @@ function FileCard({
           )}
           {entry.loading && <Loader size="xs" />}
         </Group>
-        {!disabled && <CloseButton aria-label={t('imports.remove')} onClick={onRemove} />}
+        <CloseButton aria-label={t('imports.remove')} onClick={onRemove} />
       </Group>
       {entry.error && (
         <Alert color={entry.unpreviewed ? 'blue' : 'red'} icon={entry.unpreviewed ? undefined : <IconX size={16} />}>
@@ -265,7 +214,6 @@ function FileCard({
               data={[...importFormats]}
               value={entry.options.format ?? preview.format}
               onChange={(value) => value && onChange({ format: value as ImportOptions['format'] })}
-              disabled={disabled}
               allowDeselect={false}
             />
             <Select
@@ -274,7 +222,6 @@ function FileCard({
               data={[...new Set([preview.encoding, 'utf-8', 'utf-16le', 'utf-16be', 'euc-kr', 'windows-1252'])]}
               value={entry.options.encoding ?? preview.encoding}
               onChange={(value) => value && onChange({ encoding: value })}
-              disabled={disabled}
               allowDeselect={false}
             />
             {preview.delimiter !== null && (
@@ -284,7 +231,6 @@ function FileCard({
                 data={delimiters}
                 value={entry.options.delimiter ?? preview.delimiter}
                 onChange={(value) => value && onChange({ delimiter: value })}
-                disabled={disabled}
                 allowDeselect={false}
               />
             )}
@@ -293,7 +239,6 @@ function FileCard({
                 label={t('imports.header')}
                 checked={entry.options.header ?? preview.header}
                 onChange={(event) => onChange({ header: event.currentTarget.checked })}
-                disabled={disabled}
                 mb={8}
               />
             )}
@@ -303,7 +248,6 @@ function FileCard({
               data={[{ value: '', label: t('imports.noTime') }, ...preview.columns.map((c) => ({ value: c.name, label: c.name }))]}
               value={preview.timeColumn ?? ''}
               onChange={(value) => onChange({ timeColumn: value ? value : null, timeFormat: undefined })}
-              disabled={disabled}
               allowDeselect={false}
             />
             {preview.timeColumn && (
@@ -314,7 +258,6 @@ function FileCard({
                 value={entry.options.timeFormat ?? preview.timeFormat ?? 'iso'}
                 onChange={(value) => value && onChange({ timeFormat: value })}
                 searchable
-                disabled={disabled}
                 allowDeselect={false}
               />
             )}
@@ -326,7 +269,6 @@ function FileCard({
                 searchable
                 value={entry.options.timeZone ?? preview.timeZone}
                 onChange={(value) => value && onChange({ timeZone: value })}
-                disabled={disabled}
                 allowDeselect={false}
               />
             )}
@@ -343,7 +285,6 @@ function FileCard({
                   const pattern = event.currentTarget.value.trim();
                   if (pattern && pattern !== preview.pattern) onChange({ format: 'pattern', pattern });
                 }}
-                disabled={disabled}
               />
               <TextInput
                 label={t('formats.patternName')}
@@ -353,7 +294,6 @@ function FileCard({
                   const patternName = event.currentTarget.value.trim();
                   if (patternName && patternName !== preview.patternName) onChange({ patternName });
                 }}
-                disabled={disabled}
               />
             </Group>
           ) : null}
@@ -366,7 +306,7 @@ function FileCard({
             <SegmentedControl
               size="sm"
               value={datasetKind}
-              disabled={disabled || datasets.length === 0}
+              disabled={datasets.length === 0}
               data={[
                 { value: 'new', label: t('imports.newDataset') },
                 { value: 'existing', label: t('imports.existingDataset') },
@@ -387,7 +327,6 @@ function FileCard({
                 data={datasets.map((d) => ({ value: String(d.id), label: d.name }))}
                 value={String(target.datasetId)}
                 onChange={(value) => value && onChange({ dataset: { kind: 'existing', datasetId: Number(value) } })}
-                disabled={disabled}
                 allowDeselect={false}
               />
             ) : (
@@ -396,7 +335,6 @@ function FileCard({
                 w={240}
                 defaultValue={target?.kind === 'new' ? target.name : preview.dataset.name}
                 onBlur={(event) => onChange({ dataset: { kind: 'new', name: event.currentTarget.value.trim() } })}
-                disabled={disabled}
               />
             )}
           </Group>
@@ -430,7 +368,6 @@ function FileCard({
               </Table.Tbody>
             </Table>
           </ScrollArea>
-          {(progress || uploaded !== null) && <FileProgress progress={progress} uploaded={uploaded} size={entry.file.size} />}
         </Stack>
       )}
     </Card>
@@ -478,69 +415,8 @@ function PreviewNotes({ preview }: { preview: FilePreview }) {
   );
 }
 
-function FileProgress({ progress, uploaded, size }: { progress: Progress | null; uploaded: number | null; size: number }) {
-  const { t } = useTranslation();
-  const share = progress ? (progress.bytesTotal ? progress.bytesDone / progress.bytesTotal : 0) : uploaded !== null ? uploaded / Math.max(1, size) : 0;
-  return (
-    <Stack gap={2} data-testid="import-progress">
-      <Progress value={Math.min(100, share * 100)} animated={progress?.phase !== 'done'} />
-      {progress && (
-        <Text size="xs" c="dimmed">
-          {t('imports.progress', {
-            file: progress.file,
-            phase: t(`imports.phase_${progress.phase}`),
-            done: formatSize(progress.bytesDone),
-            total: formatSize(progress.bytesTotal),
-          })}
-          {progress.rows > 0 && ` · ${t('imports.rate', { rows: progress.rows, rate: Math.round(progress.rowsPerSecond) })}`}
-        </Text>
-      )}
-    </Stack>
-  );
-}
-
-function ImportResults({ results, errorText }: { results: ImportItemResult[]; errorText: (error: unknown) => string }) {
-  const { t } = useTranslation();
-  return (
-    <Stack gap={4} data-testid="import-results">
-      {results.map((item, i) =>
-        item.ok ? (
-          <Alert key={i} color={item.result.duplicate ? 'blue' : 'green'} p="xs" icon={<IconCheck size={16} />}>
-            {item.result.duplicate
-              ? t('imports.resultDuplicate', { file: item.result.file, dataset: item.result.dataset })
-              : [
-                  t('imports.resultImported', { file: item.result.file, dataset: item.result.dataset, rows: item.result.rows }),
-                  item.result.rejected ? t('imports.resultRejected', { count: item.result.rejected }) : null,
-                  item.result.grownFrom ? t('imports.resultGrown', { line: item.result.grownFrom.fromLine }) : null,
-                ]
-                  .filter(Boolean)
-                  .join(' · ')}
-          </Alert>
-        ) : (
-          <Alert key={i} color="red" p="xs" icon={<IconX size={16} />}>
-            {item.file ? t('imports.failed', { file: item.file, message: errorText(toAppError(item.error)) }) : errorText(toAppError(item.error))}
-          </Alert>
-        ),
-      )}
-    </Stack>
-  );
-}
-
-function toAppError(error: unknown): AppError {
-  if (error instanceof AppError) return error;
-  if (isWireError(error)) return new AppError(error.code, error.params);
-  return new AppError('internal', { message: error instanceof Error ? error.message : String(error) });
-}
-
 function showCell(cell: Cell, type: string, zone: string): string {
   if (cell === null) return 'NULL';
   if (typeof cell === 'string' && type.startsWith('TIMESTAMP')) return formatInstant(cell, zone);
   return String(cell);
-}
-
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KB`;
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
-  return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
 }

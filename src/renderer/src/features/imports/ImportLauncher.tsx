@@ -7,10 +7,13 @@ import { ImportDialog } from '../../app/lazy';
 import { useApi } from '../../app/api';
 import { sourceOfFile, type ImportSource } from './fileRefs';
 import { useFileDrop } from './useFileDrop';
+import { useImportJobs } from './useImportJobs';
+import { ImportJobsPanel } from './ImportJobsPanel';
 
 /**
  * The ways files come in: dropped anywhere on the window, chosen with a button, or opened from
- * the operating system (a double-click on a log file, a second launch with files).
+ * the operating system (a double-click on a log file, a second launch with files); and the
+ * imports they started, going on in the background.
  */
 export function ImportLauncher({ datasets, zone }: { datasets: DatasetSummary[]; zone: string }) {
   const { t } = useTranslation();
@@ -19,6 +22,7 @@ export function ImportLauncher({ datasets, zone }: { datasets: DatasetSummary[];
   const input = useRef<HTMLInputElement>(null);
   const onFiles = useCallback((dropped: File[]) => setFiles(dropped.map(sourceOfFile)), []);
   const dragging = useFileDrop(onFiles);
+  const jobs = useImportJobs();
 
   useEffect(() => {
     const takeOpened = async () => {
@@ -58,7 +62,8 @@ export function ImportLauncher({ datasets, zone }: { datasets: DatasetSummary[];
           </Stack>
         </Overlay>
       )}
-      {files && <ImportDialog files={files} datasets={datasets} zone={zone} onClose={() => setFiles(null)} />}
+      <ImportJobsPanel state={jobs} onOpenDataset={(id) => (location.hash = `#/datasets/${id}`)} />
+      {files && <ImportDialog files={files} datasets={datasets} zone={zone} onStart={(requests) => void jobs.start(requests)} onClose={() => setFiles(null)} />}
     </>
   );
 }

@@ -7,7 +7,7 @@ import type { DatasetSummary } from '@shared/api/contract';
 import type { SourceSummary } from '@shared/api/contract/imports';
 import { useApi } from '../../app/api';
 import { formatInstant } from '../../app/time';
-import { formatSize } from './ImportDialog';
+import { formatSize } from './formatSize';
 import { ConfirmDelete } from '../../ui/ConfirmDelete';
 
 /** The files a dataset was built from, where each came from, and a way to take one out again. */
