@@ -27,6 +27,7 @@ import { useApi } from '../../app/api';
 import { formatInstant } from '../../app/time';
 import { useErrorText } from '../../ui/useErrorText';
 import { headOf, uploadFile, type ImportSource } from './fileRefs';
+import { FormatAlternatives } from './FormatAlternatives';
 import { runtimeTimeZoneChoices } from '@shared/time/zones';
 
 interface Entry {
@@ -401,6 +402,7 @@ function FileCard({
             )}
           </Group>
           <PreviewNotes preview={preview} />
+          <FormatAlternatives preview={preview} disabled={disabled} onChoose={(format) => onChange({ format })} />
           <ScrollArea type="auto">
             <Table withTableBorder striped fz="xs" style={{ whiteSpace: 'nowrap' }}>
               <Table.Thead>
