@@ -83,6 +83,8 @@ export function detectJson(file: string, preview: FilePreview) {
     assumed_time: preview.assumedTime,
     multiline: preview.multiline,
     sample_joined: preview.sampleJoined,
+    fits: preview.fits,
+    alternatives: preview.alternatives,
     sample_rows: preview.sampleRows,
   };
 }

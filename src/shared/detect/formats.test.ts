@@ -127,3 +127,14 @@ describe('sampleLines', () => {
     expect(sampleLines('\uFEFFa\r\n\r\nb\n  \nc')).toEqual(['a', 'b', 'c']);
   });
 });
+
+describe('candidateFormats: the readings offered when the choice leaves lines out', () => {
+  it('offers a comma-split only when it makes a table, best fit first', () => {
+    const cbs = text(...repeat(20, (i) => `2016-09-28 04:30:${String(i).padStart(2, '0')}, Info                  CBS    Session: ${i} initialized${', external directory: (null)'.repeat(i % 3)}`));
+    const { guess, candidates } = chooseFormat(cbs);
+    expect(guess.format).toBe('log');
+    expect(candidates.map((c) => c.guess.format)).not.toContain('csv');
+    const table = text('time,code,name', ...repeat(9, (i) => `2024-01-01T00:00:0${i}Z,${i},n${i}`), '2024-01-01T00:00:09Z,9,x,extra');
+    expect(chooseFormat(table).candidates[0]).toEqual({ guess: { format: 'csv' }, fits: 10 / 11 });
+  });
+});

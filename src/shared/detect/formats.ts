@@ -22,8 +22,9 @@ import { parseUserPattern } from './userPattern';
  * 5. A text-log grammar when its entries plus lines that look like continuations (stack
  *    traces) are 80% of the sample: a Java log with long traces has few entry lines (and
  *    its `\tat …` lines would otherwise pass for tab-separated values).
- * 6. Delimited text when a delimiter is consistent at all (the loader-core rule); then a
- *    text-log grammar at 60% coverage.
+ * 6. Delimited text when a delimiter is consistent at all and splits more lines alike than
+ *    the best grammar reads (commas occurring in messages make no table); then a text-log
+ *    grammar at 60% coverage.
  * 7. A saved pattern of the user's when it reads half the lines and, with lines that look
  *    like continuations, 90% of them (checked before 4).
  * 8. Otherwise `lines`: one row per line, never refused.
@@ -130,10 +131,42 @@ export function bestGrammar(scores: readonly GrammarScore[]): GrammarScore | nul
   return near.find((s) => s.levels >= levels * 0.9) ?? null;
 }
 
-export function chooseFormat(text: string, saved: readonly { name: string; pattern: string }[] = []): { guess: FormatGuess; scores: FormatScores } {
+/** A format the sample could be read as, and the share of its lines that fit it. */
+export interface FormatCandidate {
+  guess: FormatGuess;
+  fits: number;
+}
+
+/**
+ * Every reading of the sample worth offering, best fit first: JSON lines, the access-log
+ * layout, a delimiter that makes a table, and the best grammar of each text-log format (its entries and the
+ * lines that continue them). `lines` is not among them: every line fits it.
+ */
+export function candidateFormats(scores: FormatScores, lines: readonly string[]): FormatCandidate[] {
+  const total = scores.lines;
+  if (total === 0) return [];
+  const delimited = scores.delimiter;
+  // Two fields split by a comma are a table only under a header that names them.
+  const table = delimited && (delimited.fields >= 3 || namesHeader(lines[0]!, delimited.delimiter, delimited.fields));
+  const candidates: FormatCandidate[] = [];
+  if (scores.json > 0) candidates.push({ guess: { format: 'jsonl' }, fits: scores.json / total });
+  if (scores.accessLayout && scores.access > 0) candidates.push({ guess: { format: scores.accessLayout.flavour, layout: scores.accessLayout }, fits: scores.access / total });
+  if (table) candidates.push({ guess: { format: delimited.delimiter === '\t' ? 'tsv' : 'csv' }, fits: delimited.consistency });
+  const families = new Set(scores.grammars.map((s) => s.grammar.format));
+  for (const family of families) {
+    const best = bestGrammar(scores.grammars.filter((s) => s.grammar.format === family));
+    if (best) candidates.push({ guess: { format: family, grammar: best.grammar }, fits: Math.min(1, (best.entries + best.continuations) / total) });
+  }
+  return candidates.sort((a, b) => b.fits - a.fits);
+}
+
+export function chooseFormat(
+  text: string,
+  saved: readonly { name: string; pattern: string }[] = [],
+): { guess: FormatGuess; scores: FormatScores; candidates: FormatCandidate[] } {
   const scores = scoreFormats(text);
   const guess = decide(text, scores, saved);
-  return { guess, scores };
+  return { guess, scores, candidates: candidateFormats(scores, sampleLines(text)) };
 }
 
 const headerName = /^[A-Za-z_][\w .-]{0,63}$/;
@@ -157,7 +190,7 @@ function decide(text: string, scores: FormatScores, saved: readonly { name: stri
   // A table: one delimiter splits nearly every record alike, into three or more fields, or
   // into two with a header line the log grammar does not read.
   const headed = best ? !new RegExp(best.grammar.regex.source).test(lines[0]!) : true;
-  if (delimited && delimited.consistency >= 0.9 && (delimited.fields >= 3 || headed) && share < 0.95) return delimitedFormat();
+  if (delimited && delimited.consistency >= 0.9 && (delimited.fields >= 3 || headed) && share < 0.95 && delimited.consistency >= (best ? (best.entries + best.continuations) / total : 0)) return delimitedFormat();
   // A header row of distinct names, as many as the usual record has fields, makes it a table
   // even when some records are malformed (they become rejects, not one long message each).
   if (delimited && headed && namesHeader(lines[0]!, delimited.delimiter, delimited.fields)) return delimitedFormat();
@@ -174,7 +207,9 @@ function decide(text: string, scores: FormatScores, saved: readonly { name: stri
   if (best && share >= 0.5) return asLog();
   // Stack traces: `\tat …` lines split "consistently" on tabs, but they continue entries.
   if (best && share >= 0.05 && coverage >= 0.8) return asLog();
-  if (delimited) return delimitedFormat();
+  // Commas occur in messages: a delimiter that splits the lines less alike than a grammar
+  // reads them is not the file's structure.
+  if (delimited && (!best || delimited.consistency > coverage)) return delimitedFormat();
   if (best && share >= 0.05 && coverage >= 0.6) return asLog();
   return { format: 'lines' };
 }

@@ -11,7 +11,7 @@ import { createDatasetSql, datasetColumnNames, maxJsonObjectBytes, readerSql, se
 import { quoteIdent, quoteLiteral } from '../../../shared/sql/quote';
 import { guessDelimiter } from '../../../shared/detect/delimiter';
 import { detectAccessLayout } from '../../../shared/detect/accessLog';
-import { bestGrammar, chooseFormat, sampleGrammars, sampleLines, scoreGrammar, type FormatGuess } from '../../../shared/detect/formats';
+import { bestGrammar, chooseFormat, sampleGrammars, sampleLines, scoreGrammar, type FormatCandidate, type FormatGuess } from '../../../shared/detect/formats';
 import { grammarFor, timeGroupOf, type LineFormatId, type LineGrammar } from '../../../shared/detect/lineFormats';
 import { execGrouped, type GroupedRegex } from '../../../shared/detect/regex';
 import { displayPattern, parseUserPattern, type PatternProblem } from '../../../shared/detect/userPattern';
@@ -44,6 +44,9 @@ export interface Detection {
   sampleRows: Cell[][];
   sampleRecords: number;
   sampleRejected: number;
+  /** Share of the sample's lines the format reads, and the other formats they could be read as. */
+  fits: number;
+  alternatives: FilePreview['alternatives'];
   sampleTimeUnparsed: number;
   /** Lines before the first record (CSV header and skipped lines). */
   headerLines: number;
@@ -59,6 +62,9 @@ export interface Detection {
   /** Units of duration columns (an access log's request time is seconds). */
   units: ColumnUnit[];
 }
+
+/** One reading of the sample, before it is compared with the others. */
+type Reading = Omit<Detection, 'fits' | 'alternatives'>;
 
 /** What detection knows besides the sample's bytes. */
 export interface SampleContext {
@@ -164,20 +170,43 @@ export async function detectSample(
   try {
     const text = sample.bytes.toString('utf8');
     const userPattern = options.pattern ?? null;
-    let format: ImportFormat | undefined = options.format ?? (userPattern ? 'pattern' : undefined);
-    let guess: FormatGuess | null = null;
-    if (!format) {
-      guess = chooseFormat(text, context.savedPatterns).guess;
-      format = guess.format;
-    }
-    let detection: Detection;
-    if (format === 'jsonl') detection = { ...(await detectJsonLines(db, samplePath, options, signal)), ...noTextDetails };
-    else if (format === 'csv' || format === 'tsv') detection = { ...(await detectDelimited(db, samplePath, format, options, sample.fileName, signal)), ...noTextDetails };
-    else detection = await detectText(db, { path: samplePath, text, fileName: sample.fileName }, format, guess, options, context, signal);
-    return { ...detection, encoding: context.encoding };
+    const forced: ImportFormat | undefined = options.format ?? (userPattern ? 'pattern' : undefined);
+    const chosen = chooseFormat(text, context.savedPatterns);
+    const detectAs = async (format: ImportFormat, guess: FormatGuess | null): Promise<Reading> => {
+      if (format === 'jsonl') return { ...(await detectJsonLines(db, samplePath, options, signal)), ...noTextDetails };
+      if (format === 'csv' || format === 'tsv') return { ...(await detectDelimited(db, samplePath, format, options, sample.fileName, signal)), ...noTextDetails };
+      return detectText(db, { path: samplePath, text, fileName: sample.fileName }, format, guess, options, context, signal);
+    };
+    const detection = forced ? await detectAs(forced, null) : await detectAs(chosen.guess.format, chosen.guess);
+    const fits = sampleFit(detection, chosen.candidates);
+    // More than a few lines do not fit: offer the other readings, best fit first.
+    const alternatives =
+      fits < wellFitting
+        ? [...chosen.candidates.map((c) => ({ format: c.guess.format, fits: c.fits })), { format: 'lines' as const, fits: 1 }]
+            .filter((a) => a.format !== detection.format && a.fits > 0)
+            .slice(0, maxAlternatives)
+        : [];
+    return { ...detection, encoding: context.encoding, fits, alternatives };
   } finally {
     await fs.rm(samplePath, { force: true });
   }
+}
+
+/** A format that reads at least this share of the sample needs no second guess. */
+const wellFitting = 0.95;
+const maxAlternatives = 3;
+
+/**
+ * The share of the sample's lines a reading fits. A text log joins every line it cannot
+ * read to the entry before, so its share is the scores' (entries and the lines that look
+ * like their continuation); other formats count what their reader rejected.
+ */
+function sampleFit(reading: Reading, candidates: readonly FormatCandidate[]): number {
+  const estimated = candidates.find((c) => c.guess.format === reading.format);
+  if (reading.reader.kind === 'lines' && reading.format !== 'lines' && reading.format !== 'pattern' && estimated) return estimated.fits;
+  const read = reading.sampleRecords + reading.sampleJoined;
+  const total = read + reading.sampleRejected;
+  return total === 0 ? 1 : read / total;
 }
 
 function extensionOf(fileName: string): string {
@@ -206,7 +235,7 @@ async function detectText(
   options: ImportOptions,
   context: SampleContext,
   signal?: AbortSignal,
-): Promise<Detection> {
+): Promise<Reading> {
   const zone = options.timeZone ?? 'UTC';
   const lines = sampleLines(sample.text);
   const delimiter = lineDelimiterFor((byte) => sample.text.includes(String.fromCharCode(byte)));
@@ -397,7 +426,7 @@ async function detectDelimited(
   options: ImportOptions,
   fileName: string,
   signal?: AbortSignal,
-): Promise<Omit<Detection, keyof typeof noTextDetails>> {
+): Promise<Omit<Reading, keyof typeof noTextDetails>> {
   const sampleText = (await fs.readFile(samplePath)).toString('utf8');
   const delimiterChoice = options.delimiter ?? (format === 'tsv' ? '\t' : guessDelimiter(sampleText)?.delimiter);
   const sniffOptions = [
@@ -463,7 +492,7 @@ async function detectDelimited(
   };
 }
 
-async function detectJsonLines(db: DbConnection, originalSample: string, options: ImportOptions, signal?: AbortSignal): Promise<Omit<Detection, keyof typeof noTextDetails>> {
+async function detectJsonLines(db: DbConnection, originalSample: string, options: ImportOptions, signal?: AbortSignal): Promise<Omit<Reading, keyof typeof noTextDetails>> {
   // The shape is learned from the lines that are JSON objects; the others are rejects.
   const samplePath = `${originalSample}.objects.jsonl`;
   await fs.writeFile(samplePath, jsonObjectLines((await fs.readFile(originalSample)).toString('utf8')));
@@ -480,7 +509,7 @@ async function detectJsonShape(
   originalSample: string,
   options: ImportOptions,
   signal?: AbortSignal,
-): Promise<Omit<Detection, keyof typeof noTextDetails>> {
+): Promise<Omit<Reading, keyof typeof noTextDetails>> {
   let described: { name: string; type: string }[];
   try {
     const { rows } = await db.all(

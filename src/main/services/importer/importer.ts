@@ -259,6 +259,8 @@ export function createImportService(deps: ImportDeps) {
       sampleRows: detection.sampleRows,
       sampleRecords: detection.sampleRecords,
       sampleRejected: detection.sampleRejected,
+      fits: detection.fits,
+      alternatives: detection.alternatives,
       sampleTimeUnparsed: detection.sampleTimeUnparsed,
       estimatedRows: Math.round(detection.sampleRecords * Math.max(1, file.size / Math.min(file.size, sampleBytes))) || detection.sampleRecords,
       dataset: target,

@@ -106,6 +106,14 @@ export const FilePreview = z.object({
   /** Of the sample's entries: how many the chosen format read (the rest are `sampleRejected`). */
   sampleRecords: z.number().int(),
   sampleRejected: z.number().int(),
+  /** The share (0–1) of the sample's lines the chosen format reads (entries and the lines joined to them). */
+  fits: z.number().min(0).max(1),
+  /**
+   * When more than a small share of the sample does not fit: the other formats it could be
+   * read as, best fit first, each with the share of sample lines that fit it (an estimate
+   * from detection's scores). Previewing with one of them as `format` reads it so.
+   */
+  alternatives: z.array(z.object({ format: ImportFormat, fits: z.number().min(0).max(1) })),
   sampleTimeUnparsed: z.number().int(),
   estimatedRows: z.number().int(),
   dataset: z.object({ name: z.string(), datasetId: DatasetId.nullable(), exists: z.boolean() }),

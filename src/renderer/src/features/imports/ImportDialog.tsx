@@ -28,6 +28,7 @@ import { useErrorText } from '../../ui/useErrorText';
 import { headOf, type ImportSource } from './fileRefs';
 import { formatSize } from './formatSize';
 import { toAppError, type ImportRequest } from './useImportJobs';
+import { FormatAlternatives } from './FormatAlternatives';
 import { runtimeTimeZoneChoices } from '@shared/time/zones';
 
 interface Entry {
@@ -339,6 +340,7 @@ function FileCard({
             )}
           </Group>
           <PreviewNotes preview={preview} />
+          <FormatAlternatives preview={preview} onChoose={(format) => onChange({ format })} />
           <ScrollArea type="auto">
             <Table withTableBorder striped fz="xs" style={{ whiteSpace: 'nowrap' }}>
               <Table.Thead>

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, openApp, screenshot, startBrowserMode } from './support/browser';
+import { tempDataDir } from '../integration/support/dataDir';
+
+const dataDir = tempDataDir('logscope-e2e-guesses-');
+let browser: Browser;
+let app: Awaited<ReturnType<typeof startBrowserMode>>;
+
+beforeAll(async () => {
+  app = await startBrowserMode(dataDir);
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+async function dropFile(page: Page, name: string, content: string) {
+  await page.evaluate(
+    ({ name, content }) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([content], name, { type: 'text/plain' }));
+      for (const type of ['dragenter', 'dragover', 'drop']) window.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    },
+    { name, content },
+  );
+}
+
+// 60 JSON objects and 40 syslog lines, interleaved: neither reading fits every line.
+const mixed = Array.from({ length: 100 }, (_, i) =>
+  i % 5 < 3 ? `{"time":"2024-03-04T09:15:${String(i % 60).padStart(2, '0')}Z","n":${i}}` : `Mar  4 09:15:${String(i % 60).padStart(2, '0')} web1 sshd[${i}]: accepted key ${i}`,
+).join('\n');
+
+describe('a file that fits its format only in part', () => {
+  it.each([
+    ['en', 'en-US', '60 % of the sample lines fit JSONL.', '40 % of the sample lines fit SYSLOG.'],
+    ['ko', 'ko-KR', '표본 줄의 60 %가 JSONL 형식에 맞습니다.', '표본 줄의 40 %가 SYSLOG 형식에 맞습니다.'],
+  ])('says how much fits and reads it as the next guess on a click (%s)', async (lang, locale, fitsFirst, fitsNext) => {
+    const { page, errors, context } = await openApp(browser, app.server.url, { locale });
+    await page.getByTestId('dataset-demo_service').waitFor();
+    await dropFile(page, 'mixed.log', mixed);
+    const card = page.getByTestId('import-file-mixed.log');
+    const guesses = card.getByTestId('format-alternatives');
+    await guesses.getByText(fitsFirst).waitFor();
+    await screenshot(page, `format-alternatives-${lang}`);
+    await guesses.getByRole('button', { name: 'SYSLOG (40 %)' }).click();
+    await guesses.getByText(fitsNext).waitFor();
+    await card.getByText('SYSLOG', { exact: true }).waitFor();
+    await guesses.getByRole('button', { name: 'JSONL (60 %)' }).waitFor();
+    await screenshot(page, `format-alternatives-next-${lang}`);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});

@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppCore } from '../../src/main/app';
+import { createLocalApi } from '../../src/main/transport/local';
+import type { Api } from '../../src/shared/api/client';
+import type { FilePreview, ImportResult } from '../../src/shared/api/contract/imports';
+import { openOwnedCore, tempDataDir } from './support/dataDir';
+
+const dataDir = tempDataDir();
+const files = path.join(dataDir, 'files');
+let core: AppCore;
+let api: Api;
+
+beforeAll(async () => {
+  fs.mkdirSync(files);
+  core = await openOwnedCore(dataDir);
+  api = createLocalApi(core.rpc, core.events);
+});
+afterAll(async () => core?.dispose());
+
+const write = (name: string, lines: string[]) => {
+  const file = path.join(files, name);
+  fs.writeFileSync(file, lines.join('\r\n') + '\r\n');
+  return file;
+};
+
+async function previewOf(file: string, options: Record<string, unknown> = {}): Promise<FilePreview> {
+  const [item] = await api.call('import.preview', { files: [{ path: file }], options: [options] });
+  if (!item?.ok) throw new Error(JSON.stringify(item));
+  return item.preview;
+}
+
+async function importOne(file: string, options: Record<string, unknown> = {}): Promise<ImportResult> {
+  const [item] = await api.call('import.run', { jobId: 'guesses', files: [{ file: { path: file }, options }], origin: 'command' });
+  if (!item?.ok) throw new Error(JSON.stringify(item));
+  return item.result;
+}
+
+const rows = async (sql: string) => (await api.call('query.run', { sql, limit: 10_000 })).rows;
+
+/** A Windows CBS servicing log: a comma after the time, and commas in a third of the messages. */
+function servicingLog(count: number): { lines: string[]; levels: Record<string, number> } {
+  const messages = [
+    'Loaded Servicing Stack v6.1.7601.23505 with Core: C:\\Windows\\winsxs\\amd64_microsoft-windows-servicingstack\\cbscore.dll',
+    'Session: 30546354_3411484017 initialized by client WindowsUpdateAgent, external staging directory: (null), external registry directory: (null)',
+    'Ending TrustedInstaller initialization.',
+    'Read out cached package applicability for package: Package_for_KB2999226~31bf3856ad364e35~amd64~~6.1.1.1, ApplicableState: 112, CurrentState:112',
+    'SQM: Failed to start upload with file pattern: C:\\Windows\\servicing\\sqm\\*_std.sqm, flags: 0x2 [HRESULT = 0x80004005 - E_FAIL]',
+    'Failed to internally open package. [HRESULT = 0x800f0805 - CBS_E_INVALID_PACKAGE]',
+  ];
+  const levels: Record<string, number> = {};
+  const lines = Array.from({ length: count }, (_, i) => {
+    const level = i % 10 === 3 ? 'Warning' : i % 10 === 7 ? 'Error' : 'Info';
+    const canonical = { Info: 'INFO', Warning: 'WARN', Error: 'ERROR' }[level];
+    levels[canonical] = (levels[canonical] ?? 0) + 1;
+    const second = 30 * 60 + Math.floor(i / 3);
+    const time = `2016-09-28 04:${String(Math.floor(second / 60) % 60).padStart(2, '0')}:${String(second % 60).padStart(2, '0')}`;
+    const message = i % 2 ? `${String(i).padStart(8, '0')}@2016/9/27:20:30:31.455 WcpInitialize (wcp.dll version 0.0.0.6) called` : messages[i % messages.length]!;
+    return `${time}, ${level.padEnd(22)}${i % 2 ? 'CSI' : 'CBS'}    ${message}`;
+  });
+  return { lines, levels };
+}
+
+describe('a line log with commas is not CSV', () => {
+  it('When a Windows servicing log is imported, Then it comes in as a line log with time, level and message, not CSV', async () => {
+    const { lines, levels } = servicingLog(2000);
+    const file = write('CBS.log', lines);
+    const preview = await previewOf(file);
+    expect(preview).toMatchObject({ format: 'log', timeColumn: 'time', fits: 1, alternatives: [], sampleRejected: 0 });
+    expect(preview.columns.map((c) => c.name)).toEqual(expect.arrayContaining(['time', 'level', 'component', 'message']));
+    const result = await importOne(file, { dataset: { kind: 'new', name: 'cbs' }, timeZone: 'UTC' });
+    expect(result).toMatchObject({ format: 'log', lines: 2000, rows: 2000, rejected: 0, timeUnparsed: 0, levelColumn: 'level' });
+    expect(Object.fromEntries((await rows(`SELECT level, count(*) FROM cbs GROUP BY level`)).map(([l, n]) => [String(l), Number(n)]))).toEqual(levels);
+    const [first, second] = await rows(`SELECT strftime(time, '%Y-%m-%d %H:%M:%S'), level, message FROM cbs ORDER BY _ls_line LIMIT 2`);
+    expect(first).toEqual(['2016-09-28 04:30:00', 'INFO', expect.stringContaining('Loaded Servicing Stack v6.1.7601.23505 with Core:')]);
+    expect(second).toEqual(['2016-09-28 04:30:00', 'INFO', expect.stringContaining('WcpInitialize (wcp.dll version 0.0.0.6) called')]);
+  });
+});
+
+describe('the next guesses, when more than a few lines do not fit', () => {
+  // 60 JSON objects and 40 syslog lines, interleaved.
+  const mixed = Array.from({ length: 100 }, (_, i) =>
+    i % 5 < 3 ? `{"time":"2024-03-04T09:15:${String(i % 60).padStart(2, '0')}Z","n":${i}}` : `Mar  4 09:15:${String(i % 60).padStart(2, '0')} web1 sshd[${i}]: accepted key ${i}`,
+  );
+
+  it('When a file is mostly JSON lines, Then the preview says 60 % fit and offers the other readings', async () => {
+    const preview = await previewOf(write('mixed.log', mixed));
+    expect(preview).toMatchObject({ format: 'jsonl', sampleRejected: 40 });
+    expect(preview.fits).toBeCloseTo(0.6);
+    // The JSON objects' own times make an inferred line head too: a reading, if a poor one.
+    expect(preview.alternatives).toEqual([
+      { format: 'log', fits: 0.6 },
+      { format: 'syslog', fits: 0.4 },
+      { format: 'lines', fits: 1 },
+    ]);
+  });
+
+  it('When the user takes the next guess, Then it is read so, and the first guess is offered back', async () => {
+    const preview = await previewOf(path.join(files, 'mixed.log'), { format: 'syslog' });
+    expect(preview).toMatchObject({ format: 'syslog', timeColumn: 'time' });
+    expect(preview.fits).toBeCloseTo(0.4);
+    expect(preview.alternatives[0]).toEqual({ format: 'jsonl', fits: 0.6 });
+  });
+
+  it('When every line fits, Then nothing else is offered', async () => {
+    const preview = await previewOf(write('clean.log', mixed.filter((l) => l.startsWith('{'))));
+    expect(preview).toMatchObject({ format: 'jsonl', fits: 1, alternatives: [] });
+  });
+});
