@@ -22,6 +22,8 @@ let browser: Browser;
 let core: AppCore;
 let server: LoopbackServer;
 let dovecot: DovecotServer;
+/** Announces no IDLE after login: its rule can only be polled. */
+let noIdle: DovecotServer;
 let cert: TestCertificate;
 let certDir: string;
 
@@ -30,6 +32,7 @@ beforeAll(async () => {
   certDir = await mkdtemp(join(tmpdir(), 'logscope-e2e-mailpush-cert-'));
   cert = await createTestCertificate(certDir);
   dovecot = await startDovecot({ users: [jay], cert });
+  noIdle = await startDovecot({ users: [jay], cert, imapCapability: 'IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE SORT UNSELECT CHILDREN NAMESPACE UIDPLUS LITERAL+ BINARY MOVE' });
   // A long pause after a drop, so the countdown badge stays up to be looked at.
   const opened = await openAppCore({ dataDir, ownerKind: 'serve', memoryLimit: '1GB', mailReconnectBackoff: { firstMs: 60_000, maxMs: 60_000 } });
   if ('served' in opened) throw new Error('data folder is served elsewhere');
@@ -43,11 +46,12 @@ afterAll(async () => {
   await server?.close();
   await core?.dispose();
   await dovecot?.stop();
+  await noIdle?.stop();
   if (certDir) await rm(certDir, { recursive: true, force: true });
 });
 
 describe('the mail screen shows how each rule collects new mail', () => {
-  it('shows Live while the rule idles, and a countdown after the server drops the connection, in English and Korean', async () => {
+  it('shows Live while a rule idles, Polling only where the server has no IDLE, and a countdown after a drop, in English and Korean', async () => {
     const account = await core.mailIn.createAccount({
       name: 'jay push',
       host: '127.0.0.1',
@@ -70,6 +74,28 @@ describe('the mail screen shows how each rule collects new mail', () => {
       moveTo: null,
       maxAttachmentMb: 50,
     });
+    const polledAccount = await core.mailIn.createAccount({
+      name: 'jay no idle',
+      host: '127.0.0.1',
+      port: noIdle.imapsPort,
+      security: 'tls',
+      user: jay.user,
+      trust: { kind: 'pinned', fingerprint256: cert.fingerprint256 },
+      secret: { store: 'keychain', password: jay.password },
+    });
+    await core.mailIn.createRule({
+      name: 'polled',
+      accountId: polledAccount.id,
+      folder: 'INBOX',
+      senders: [],
+      subjects: [],
+      attachmentPatterns: ['*.csv'],
+      since: null,
+      dataset: 'polled_e2e',
+      markSeen: false,
+      moveTo: null,
+      maxAttachmentMb: 50,
+    });
     await core.mailListeners.start();
 
     const en = await openApp(browser, server.url);
@@ -77,7 +103,10 @@ describe('the mail screen shows how each rule collects new mail', () => {
     for (const { page } of [en, ko]) {
       await page.getByTestId('nav-mailboxes').click();
       await page.locator('[data-testid="listener-pushed"][data-state="live"]').waitFor();
+      await page.locator('[data-testid="listener-polled"][data-state="polling_only"]').waitFor();
     }
+    await expect(en.page.getByTestId('listener-polled').textContent()).resolves.toBe('Polling only');
+    await expect(ko.page.getByTestId('listener-polled').textContent()).resolves.toBe('예약 가져오기만');
     await expect(en.page.getByTestId('listener-pushed').textContent()).resolves.toBe('Live');
     await expect(ko.page.getByTestId('listener-pushed').textContent()).resolves.toBe('실시간');
     await screenshot(en.page, 'mail-listener-live-en-light');
