@@ -61,10 +61,18 @@ describe('read-only confinement of queries', () => {
     ['SELECT * FROM system.main.duckdb_tables', 'table_not_allowed'],
     ["SELECT (SELECT count(*) FROM read_text('/etc/passwd')) FROM demo_service", 'function_not_allowed'],
     ["WITH t AS (SELECT * FROM read_text('/etc/passwd')) SELECT * FROM t", 'function_not_allowed'],
-    ['SELEC 1', 'parse_error'],
   ])('refuses %s (%s)', async (sql, reason) => {
     const error = await refusal(sql);
     expect(error.params.reason).toBe(reason);
+  });
+
+  it('When the SQL does not parse, Then it is a syntax error at a line and column, not a refusal', async () => {
+    const sql = 'SELECT level,\n  count(*)\nFORM demo_service';
+    const error = await api.call('query.run', { sql }).then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe('query_syntax');
+    expect((error as AppError).params).toMatchObject({ line: 3, column: 6, position: sql.indexOf('demo_service') });
+    expect(String((error as AppError).params.message)).toMatch(/syntax error at or near "demo_service"/);
   });
 
   it('refuses reading a file before anything opens it', async () => {

@@ -2,7 +2,7 @@ import type { Db } from '../db/database';
 import { toCell } from '../db/cells';
 import { AppError } from '../../../shared/api/errors';
 import type { Output, ParsedInput } from '../../../shared/api/contract';
-import { checkSerializedQuery, type ConfinementPolicy } from '../../../shared/sql/confine';
+import { checkSerializedQuery, unreadableTree, type ConfinementPolicy } from '../../../shared/sql/confine';
 import { errorPosition, soleStatement } from '../../../shared/sql/statements';
 import type { HistoryEntry } from '../../../shared/api/contract/console';
 import type { Clock } from '../clock';
@@ -42,6 +42,13 @@ export function createQueryService({ db, clock }: { db: Db; clock: Clock }) {
     const catalog = await db.connection('catalog');
     const { rows } = await catalog.all(`SELECT json_serialize_sql($sql::VARCHAR)`, { sql });
     const verdict = checkSerializedQuery(String(rows[0]?.[0] ?? ''), await policy());
+    // A statement DuckDB cannot parse is the user's typo, not a refusal: say so, and where.
+    if (!verdict.ok && verdict.reason === 'parse_error' && verdict.detail !== unreadableTree) {
+      const message = verdict.detail.replace(/^Parser Error:\s*/i, '');
+      if (verdict.position === null) throw new AppError('query_syntax_unplaced', { message });
+      const before = sql.slice(0, verdict.position).split('\n');
+      throw new AppError('query_syntax', { message, position: verdict.position, line: before.length, column: (before.at(-1)?.length ?? 0) + 1 });
+    }
     if (!verdict.ok) {
       throw new AppError('query_refused', { reason: verdict.reason, detail: verdict.detail, position: verdict.position });
     }
