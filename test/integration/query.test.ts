@@ -152,3 +152,15 @@ describe('read-only confinement of queries', () => {
     expect(after.rows[0]![0]).toBe(42);
   });
 });
+
+describe('exporting a console result', () => {
+  it('When a result holds a formula-like text and a double, Then CSV neutralises the text and both formats keep every digit', async () => {
+    const result = await api.call('query.run', { sql: `SELECT '=HYPERLINK("http://x")' AS cell, 0.1::DOUBLE + 0.2::DOUBLE AS sum, 1234567 AS n` });
+    const csv = await api.call('query.export', { resultId: result.resultId, format: 'csv' });
+    expect(csv).toMatchObject({ rows: 1, truncated: false, mimeType: 'text/csv;charset=utf-8' });
+    expect(Buffer.from(csv.base64, 'base64').toString('utf8')).toBe('\uFEFFcell,sum,n\r\n"\'=HYPERLINK(""http://x"")",0.30000000000000004,1234567\r\n');
+    const jsonl = await api.call('query.export', { resultId: result.resultId, format: 'jsonl' });
+    expect(Buffer.from(jsonl.base64, 'base64').toString('utf8')).toBe('{"cell":"=HYPERLINK(\\"http://x\\")","sum":0.30000000000000004,"n":1234567}\n');
+  });
+});
+

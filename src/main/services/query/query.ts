@@ -7,6 +7,8 @@ import { errorPosition, soleStatement } from '../../../shared/sql/statements';
 import type { HistoryEntry } from '../../../shared/api/contract/console';
 import type { Clock } from '../clock';
 import { quoteIdent } from '../../../shared/sql/quote';
+import { toCsv, toJsonLines } from '../../../shared/charts/csv';
+import { ROWS_EXPORT_LIMIT } from '../../../shared/charts/spec';
 import { listDatasetRecords } from '../catalog/datasets';
 import { catalogSchema } from '../catalog/migrations';
 
@@ -110,6 +112,24 @@ export function createQueryService({ db, clock }: { db: Db; clock: Clock }) {
     return { rows: rows.map((row) => row.map(toCell)), offset: input.offset, total: result.total };
   }
 
+  async function exportResult(input: ParsedInput<'query.export'>, signal: AbortSignal): Promise<Output<'query.export'>> {
+    const result = results.get(input.resultId);
+    if (!result) throw new AppError('not_found', { what: 'query result', id: input.resultId });
+    const connection = await db.connection('query');
+    const { rows } = await connection.all(`SELECT * FROM temp.${quoteIdent(result.table)} LIMIT $limit`, { limit: ROWS_EXPORT_LIMIT + 1 }, signal);
+    const cells = rows.slice(0, ROWS_EXPORT_LIMIT).map((row) => row.map(toCell));
+    const names = result.columns.map((c) => c.name);
+    const bytes = Buffer.from(input.format === 'csv' ? toCsv(names, cells) : toJsonLines(names, cells), 'utf8');
+    return {
+      fileName: `query-${input.resultId}.${input.format}`,
+      mimeType: input.format === 'csv' ? 'text/csv;charset=utf-8' : 'application/jsonl;charset=utf-8',
+      base64: bytes.toString('base64'),
+      bytes: bytes.length,
+      rows: cells.length,
+      truncated: rows.length > ROWS_EXPORT_LIMIT,
+    };
+  }
+
   async function forgetOldResults() {
     const connection = await db.connection('query');
     while (results.size > keptResults) {
@@ -172,7 +192,7 @@ export function createQueryService({ db, clock }: { db: Db; clock: Clock }) {
     return { tables: [...tables.values()], functions: functions.rows.map((r) => String(r[0])) };
   }
 
-  return { check, run, page, history, schema };
+  return { check, run, page, exportResult, history, schema };
 }
 
 export type QueryService = ReturnType<typeof createQueryService>;
