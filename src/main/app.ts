@@ -262,6 +262,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
     'query.page': (input, { signal }) => query.page(input, signal),
     'query.schema': () => query.schema(),
     'query.history': (input) => query.history(input.limit),
+    'query.export': (input, { signal }) => query.exportResult(input, signal),
     ...createImportHandlers(imports),
     ...createImportJobHandlers(importJobs),
     ...createMailInHandlers(mailIn),

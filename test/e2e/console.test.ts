@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, openApp, screenshot, startBrowserMode } from './support/browser';
@@ -52,3 +53,46 @@ describe('the SQL console', () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe('a console result', () => {
+  it('reads numbers grouped and exports every digit, neutralised for spreadsheets; a typo is a syntax error', async () => {
+    const { page, errors, context } = await openApp(browser, app.server.url);
+    await page.getByTestId('dataset-demo_service').waitFor();
+    // The test before left the app in Korean (a saved setting).
+    await page.getByText('English', { exact: true }).click();
+    await page.getByTestId('nav-console').click();
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type(`SELECT '=1+1' AS formula, 0.1::DOUBLE + 0.2::DOUBLE AS sum, 1234567 AS n`);
+    await page.keyboard.press('Control+Enter');
+    const grid = page.getByTestId('console-result');
+    await grid.getByRole('gridcell', { name: '0.3', exact: true }).waitFor();
+    await grid.getByRole('gridcell', { name: '1,234,567', exact: true }).waitFor();
+
+    await page.getByTestId('console-export').click();
+    await page.getByRole('menuitem', { name: 'CSV (spreadsheet-safe)' }).waitFor();
+    await screenshot(page, 'console-export-en');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: 'CSV (spreadsheet-safe)' }).click()]);
+    expect(fs.readFileSync(await download.path(), 'utf8')).toBe("\uFEFFformula,sum,n\r\n'=1+1,0.30000000000000004,1234567\r\n");
+
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('SELEC 1');
+    await page.keyboard.press('Control+Enter');
+    await page.getByTestId('console-error').getByText(/^Syntax error at line 1, column 1: /).waitFor();
+    expect(await page.getByTestId('console-error').getByText(/refused/).count()).toBe(0);
+
+    await page.getByText('한국어').click();
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('SELECT 1234567.25 AS n');
+    await page.keyboard.press('Control+Enter');
+    await grid.getByRole('gridcell', { name: '1,234,567.25', exact: true }).waitFor();
+    await page.getByTestId('console-export').click();
+    await page.getByRole('menuitem', { name: 'JSON lines (정확한 값)' }).waitFor();
+    await screenshot(page, 'console-export-ko');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+

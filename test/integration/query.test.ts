@@ -61,10 +61,18 @@ describe('read-only confinement of queries', () => {
     ['SELECT * FROM system.main.duckdb_tables', 'table_not_allowed'],
     ["SELECT (SELECT count(*) FROM read_text('/etc/passwd')) FROM demo_service", 'function_not_allowed'],
     ["WITH t AS (SELECT * FROM read_text('/etc/passwd')) SELECT * FROM t", 'function_not_allowed'],
-    ['SELEC 1', 'parse_error'],
   ])('refuses %s (%s)', async (sql, reason) => {
     const error = await refusal(sql);
     expect(error.params.reason).toBe(reason);
+  });
+
+  it('When the SQL does not parse, Then it is a syntax error at a line and column, not a refusal', async () => {
+    const sql = 'SELECT level,\n  count(*)\nFORM demo_service';
+    const error = await api.call('query.run', { sql }).then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe('query_syntax');
+    expect((error as AppError).params).toMatchObject({ line: 3, column: 6, position: sql.indexOf('demo_service') });
+    expect(String((error as AppError).params.message)).toMatch(/syntax error at or near "demo_service"/);
   });
 
   it('refuses reading a file before anything opens it', async () => {
@@ -144,3 +152,15 @@ describe('read-only confinement of queries', () => {
     expect(after.rows[0]![0]).toBe(42);
   });
 });
+
+describe('exporting a console result', () => {
+  it('When a result holds a formula-like text and a double, Then CSV neutralises the text and both formats keep every digit', async () => {
+    const result = await api.call('query.run', { sql: `SELECT '=HYPERLINK("http://x")' AS cell, 0.1::DOUBLE + 0.2::DOUBLE AS sum, 1234567 AS n` });
+    const csv = await api.call('query.export', { resultId: result.resultId, format: 'csv' });
+    expect(csv).toMatchObject({ rows: 1, truncated: false, mimeType: 'text/csv;charset=utf-8' });
+    expect(Buffer.from(csv.base64, 'base64').toString('utf8')).toBe('\uFEFFcell,sum,n\r\n"\'=HYPERLINK(""http://x"")",0.30000000000000004,1234567\r\n');
+    const jsonl = await api.call('query.export', { resultId: result.resultId, format: 'jsonl' });
+    expect(Buffer.from(jsonl.base64, 'base64').toString('utf8')).toBe('{"cell":"=HYPERLINK(\\"http://x\\")","sum":0.30000000000000004,"n":1234567}\n');
+  });
+});
+

@@ -15,6 +15,8 @@ export const errorCodes = [
   'dataset_name_taken',
   'column_not_found',
   'query_refused',
+  'query_syntax',
+  'query_syntax_unplaced',
   'query_failed',
   'data_dir_in_use',
   'data_dir_owned',

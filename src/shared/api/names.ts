@@ -17,6 +17,7 @@ export const methodNames = [
   'query.page',
   'query.schema',
   'query.history',
+  'query.export',
   'import.preview',
   'import.run',
   'import.start',

@@ -28,3 +28,8 @@ export function csvRow(cells: readonly Cell[]): string {
 export function toCsv(columns: readonly string[], rows: readonly (readonly Cell[])[], options: { bom?: boolean } = {}): string {
   return (options.bom === false ? '' : '\uFEFF') + csvRow(columns) + rows.map(csvRow).join('');
 }
+
+/** JSON lines, one object per row: values exact (no neutralising; nothing runs JSON as a formula). */
+export function toJsonLines(columns: readonly string[], rows: readonly (readonly Cell[])[]): string {
+  return rows.map((row) => JSON.stringify(Object.fromEntries(columns.map((name, i) => [name, row[i] ?? null])))).join('\n') + (rows.length ? '\n' : '');
+}

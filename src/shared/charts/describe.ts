@@ -26,6 +26,16 @@ export function numberFormat(language: ChartLanguage, options?: Intl.NumberForma
   return new Intl.NumberFormat(language === 'ko' ? 'ko-KR' : 'en-US', options);
 }
 
+/**
+ * A number for reading in a table: grouped in the user's language, and a double to 15
+ * significant digits, so binary noise (0.1 + 0.2 = 0.30000000000000004) reads as 0.3.
+ * Exports keep every digit; this is for the screen only.
+ */
+export function readableNumber(value: number, language: ChartLanguage): string {
+  if (!Number.isFinite(value)) return String(value);
+  return numberFormat(language, Number.isInteger(value) ? { maximumFractionDigits: 0 } : { maximumSignificantDigits: 15 }).format(value);
+}
+
 /** `1,234 ms`, `3.2 ms`, `0.41 ms`. */
 export function formatMs(value: number, language: ChartLanguage): string {
   const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;

@@ -18,6 +18,9 @@ export interface ConfinementPolicy {
   catalogName: string;
 }
 
+/** The detail of a parse tree that is not JSON DuckDB wrote (not the user's syntax). */
+export const unreadableTree = 'unreadable parse tree';
+
 /** Table functions that read nothing outside the query itself. */
 export const allowedTableFunctions: ReadonlySet<string> = new Set(['range', 'generate_series', 'unnest']);
 
@@ -37,9 +40,9 @@ export function checkSerializedQuery(serialized: string, policy: ConfinementPoli
   try {
     tree = JSON.parse(serialized) as Json;
   } catch {
-    return { ok: false, reason: 'parse_error', detail: 'unreadable parse tree', position: null };
+    return { ok: false, reason: 'parse_error', detail: unreadableTree, position: null };
   }
-  if (!isObject(tree)) return { ok: false, reason: 'parse_error', detail: 'unreadable parse tree', position: null };
+  if (!isObject(tree)) return { ok: false, reason: 'parse_error', detail: unreadableTree, position: null };
   if (tree.error === true) {
     const message = String(tree.error_message ?? '');
     if (/only select statements/i.test(message)) {

@@ -20,7 +20,7 @@ import { availableCharts, chartRegistry, missingRoles } from '../../../shared/ch
 import { chartColumns } from '../../../shared/charts/queries';
 import { chartScope, chartTitle, chartWhat, type Translate } from '../../../shared/charts/describe';
 import { chartThemes } from '../../../shared/charts/theme';
-import { toCsv } from '../../../shared/charts/csv';
+import { toCsv, toJsonLines } from '../../../shared/charts/csv';
 import { isValidTimeZone, formatZoned } from '../../../shared/charts/zone';
 import { quoteIdent } from '../../../shared/sql/quote';
 import {
@@ -476,7 +476,7 @@ export function createDashboardService(deps: DashboardDeps) {
     const truncated = result.rows.length > ROWS_EXPORT_LIMIT;
     const cells = result.rows.slice(0, ROWS_EXPORT_LIMIT).map((row) => row.map(toCell));
     const names = result.columns.map((c) => c.name);
-    const text = request.format === 'csv' ? toCsv(names, cells) : cells.map((row) => JSON.stringify(Object.fromEntries(names.map((n, i) => [n, row[i]])))).join('\n') + (cells.length ? '\n' : '');
+    const text = request.format === 'csv' ? toCsv(names, cells) : toJsonLines(names, cells);
     const bytes = Buffer.from(text, 'utf8');
     const base = `${ctx.record.name}-rows`.replace(/[\\/:*?"<>|\s]+/g, '_');
     return {

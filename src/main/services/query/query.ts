@@ -2,11 +2,13 @@ import type { Db } from '../db/database';
 import { toCell } from '../db/cells';
 import { AppError } from '../../../shared/api/errors';
 import type { Output, ParsedInput } from '../../../shared/api/contract';
-import { checkSerializedQuery, type ConfinementPolicy } from '../../../shared/sql/confine';
+import { checkSerializedQuery, unreadableTree, type ConfinementPolicy } from '../../../shared/sql/confine';
 import { errorPosition, soleStatement } from '../../../shared/sql/statements';
 import type { HistoryEntry } from '../../../shared/api/contract/console';
 import type { Clock } from '../clock';
 import { quoteIdent } from '../../../shared/sql/quote';
+import { toCsv, toJsonLines } from '../../../shared/charts/csv';
+import { ROWS_EXPORT_LIMIT } from '../../../shared/charts/spec';
 import { listDatasetRecords } from '../catalog/datasets';
 import { catalogSchema } from '../catalog/migrations';
 
@@ -42,6 +44,13 @@ export function createQueryService({ db, clock }: { db: Db; clock: Clock }) {
     const catalog = await db.connection('catalog');
     const { rows } = await catalog.all(`SELECT json_serialize_sql($sql::VARCHAR)`, { sql });
     const verdict = checkSerializedQuery(String(rows[0]?.[0] ?? ''), await policy());
+    // A statement DuckDB cannot parse is the user's typo, not a refusal: say so, and where.
+    if (!verdict.ok && verdict.reason === 'parse_error' && verdict.detail !== unreadableTree) {
+      const message = verdict.detail.replace(/^Parser Error:\s*/i, '');
+      if (verdict.position === null) throw new AppError('query_syntax_unplaced', { message });
+      const before = sql.slice(0, verdict.position).split('\n');
+      throw new AppError('query_syntax', { message, position: verdict.position, line: before.length, column: (before.at(-1)?.length ?? 0) + 1 });
+    }
     if (!verdict.ok) {
       throw new AppError('query_refused', { reason: verdict.reason, detail: verdict.detail, position: verdict.position });
     }
@@ -101,6 +110,24 @@ export function createQueryService({ db, clock }: { db: Db; clock: Clock }) {
       signal,
     );
     return { rows: rows.map((row) => row.map(toCell)), offset: input.offset, total: result.total };
+  }
+
+  async function exportResult(input: ParsedInput<'query.export'>, signal: AbortSignal): Promise<Output<'query.export'>> {
+    const result = results.get(input.resultId);
+    if (!result) throw new AppError('not_found', { what: 'query result', id: input.resultId });
+    const connection = await db.connection('query');
+    const { rows } = await connection.all(`SELECT * FROM temp.${quoteIdent(result.table)} LIMIT $limit`, { limit: ROWS_EXPORT_LIMIT + 1 }, signal);
+    const cells = rows.slice(0, ROWS_EXPORT_LIMIT).map((row) => row.map(toCell));
+    const names = result.columns.map((c) => c.name);
+    const bytes = Buffer.from(input.format === 'csv' ? toCsv(names, cells) : toJsonLines(names, cells), 'utf8');
+    return {
+      fileName: `query-${input.resultId}.${input.format}`,
+      mimeType: input.format === 'csv' ? 'text/csv;charset=utf-8' : 'application/jsonl;charset=utf-8',
+      base64: bytes.toString('base64'),
+      bytes: bytes.length,
+      rows: cells.length,
+      truncated: rows.length > ROWS_EXPORT_LIMIT,
+    };
   }
 
   async function forgetOldResults() {
@@ -165,7 +192,7 @@ export function createQueryService({ db, clock }: { db: Db; clock: Clock }) {
     return { tables: [...tables.values()], functions: functions.rows.map((r) => String(r[0])) };
   }
 
-  return { check, run, page, history, schema };
+  return { check, run, page, exportResult, history, schema };
 }
 
 export type QueryService = ReturnType<typeof createQueryService>;

@@ -5,12 +5,15 @@ import { IconArrowDown, IconArrowUp } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { Cell, ColumnInfo, SortSpec } from '@shared/api/contract';
 import { formatInstant } from '../app/time';
+import { readableNumber, type ChartLanguage } from '@shared/charts/describe';
 
 const rowHeight = 28;
 const characterWidth = 7.2;
 
-export function formatCell(cell: Cell, column: ColumnInfo, zone: string, nullText: string): string {
+/** `numbers`: numbers grouped and rounded for reading in that language (the console); otherwise as they are. */
+export function formatCell(cell: Cell, column: ColumnInfo, zone: string, nullText: string, numbers?: ChartLanguage): string {
   if (cell === null) return nullText;
+  if (typeof cell === 'number' && numbers) return readableNumber(cell, numbers);
   if (typeof cell === 'string' && column.type.startsWith('TIMESTAMP')) return formatInstant(cell, zone);
   return String(cell);
 }
@@ -38,6 +41,7 @@ export function DataGrid({
   onSort,
   emptyText,
   testId,
+  readableNumbers = false,
 }: {
   columns: readonly ColumnInfo[];
   rows: readonly (readonly Cell[])[];
@@ -49,11 +53,14 @@ export function DataGrid({
   onSort?: (column: string) => void;
   emptyText?: string;
   testId?: string;
+  /** Numbers grouped and without binary noise (a query's results); a log's own values stay as written. */
+  readableNumbers?: boolean;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const numbers: ChartLanguage | undefined = readableNumbers ? (i18n.language.startsWith('ko') ? 'ko' : 'en') : undefined;
   const scrollRef = useRef<HTMLDivElement>(null);
   const nullText = t('table.null');
-  const texts = useMemo(() => rows.map((row) => columns.map((c, i) => formatCell(row[i] ?? null, c, zone, nullText))), [rows, columns, zone, nullText]);
+  const texts = useMemo(() => rows.map((row) => columns.map((c, i) => formatCell(row[i] ?? null, c, zone, nullText, numbers))), [rows, columns, zone, nullText, numbers]);
   const widths = useMemo(() => columnWidths(columns, texts), [columns, texts]);
   const totalWidth = widths.reduce((a, b) => a + b, 0);
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => rowHeight, overscan: 20 });

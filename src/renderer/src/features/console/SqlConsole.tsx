@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, Badge, Box, Button, Group, ScrollArea, Stack, Text, Title, Tooltip, UnstyledButton, useComputedColorScheme } from '@mantine/core';
-import { IconChartBar, IconPlayerPlay, IconPlayerStop, IconHistory, IconTable } from '@tabler/icons-react';
+import { Alert, Badge, Box, Button, Group, Menu, ScrollArea, Stack, Text, Title, Tooltip, UnstyledButton, useComputedColorScheme } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconChartBar, IconDownload, IconPlayerPlay, IconPlayerStop, IconHistory, IconTable } from '@tabler/icons-react';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import CodeMirror, { type ReactCodeMirrorRef } from '@uiw/react-codemirror';
@@ -20,6 +21,7 @@ import { DataGrid } from '../../ui/DataGrid';
 import { PageControls } from '../../ui/PageControls';
 import { useDatasets } from '../datasets/useDatasets';
 import { ResultChart } from './ResultChart';
+import { downloadFile } from '../dashboard/download';
 
 const firstPageRows = 500;
 /**
@@ -99,6 +101,22 @@ export function SqlConsole({ zone, initialSql, defaultTable }: { zone: string; i
       void client.invalidateQueries({ queryKey: ['query-history'] });
     }
   }, [api, client, errorText]);
+  const [exporting, setExporting] = useState(false);
+  /** The whole result, not the page: CSV neutralised for spreadsheets, JSON lines with every digit. */
+  const exportAs = async (format: 'csv' | 'jsonl') => {
+    if (!result) return;
+    setExporting(true);
+    try {
+      const file = await api.call('query.export', { resultId: result.resultId, format });
+      downloadFile(file.base64, file.fileName, file.mimeType);
+      notifications.show({ message: t(file.truncated ? 'rowsView.export.truncated' : 'rowsView.export.done', { count: file.rows, file: file.fileName }) });
+    } catch (caught) {
+      notifications.show({ color: 'red', message: t('rowsView.export.failed', { message: errorText(caught) }) });
+    } finally {
+      setExporting(false);
+    }
+  };
+
   // The key binding calls the latest `run` without rebuilding the editor's extensions:
   // reconfiguring CodeMirror drops the error marks `run` has just set (see `editorSetup`).
   const runRef = useRef(run);
@@ -139,6 +157,19 @@ export function SqlConsole({ zone, initialSql, defaultTable }: { zone: string; i
               <Badge variant="light" data-testid="console-summary">
                 {t('console.summary', { count: result.total, ms: result.elapsedMs })}
               </Badge>
+            )}
+            {result && !running && (
+              <Menu position="bottom-end">
+                <Menu.Target>
+                  <Button variant="default" leftSection={<IconDownload size={16} />} loading={exporting} data-testid="console-export">
+                    {t('console.export')}
+                  </Button>
+                </Menu.Target>
+                <Menu.Dropdown>
+                  <Menu.Item onClick={() => void exportAs('csv')}>{t('rowsView.export.csv')}</Menu.Item>
+                  <Menu.Item onClick={() => void exportAs('jsonl')}>{t('rowsView.export.jsonl')}</Menu.Item>
+                </Menu.Dropdown>
+              </Menu>
             )}
             {result && (
               <Button
@@ -206,7 +237,7 @@ export function SqlConsole({ zone, initialSql, defaultTable }: { zone: string; i
                 setPage(0);
               }}
             />
-            <DataGrid columns={result.columns} rows={pageRows} firstRowIndex={page * pageSize} totalRows={result.total} zone={zone} testId="console-result" />
+            <DataGrid columns={result.columns} rows={pageRows} firstRowIndex={page * pageSize} totalRows={result.total} zone={zone} testId="console-result" readableNumbers />
           </Box>
         )}
       </Stack>

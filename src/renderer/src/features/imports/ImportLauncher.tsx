@@ -58,7 +58,9 @@ export function ImportLauncher({ datasets, zone }: { datasets: DatasetSummary[];
           <Stack align="center" gap="xs" c="white">
             <IconUpload size={56} />
             <Title order={2}>{t('imports.dropTitle')}</Title>
-            <Text>{t('imports.dropHint')}</Text>
+            <Text maw={560} ta="center">
+              {t('imports.dropHint')}
+            </Text>
           </Stack>
         </Overlay>
       )}
