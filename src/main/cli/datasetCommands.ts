@@ -14,6 +14,8 @@ export function datasetJson(dataset: DatasetSummary) {
     time_column: dataset.timeColumn,
     time_min: dataset.timeMin,
     time_max: dataset.timeMax,
+    /** The ClickHouse connection holding the rows; null for the local file. */
+    engine: dataset.engine,
   };
 }
 
@@ -38,8 +40,8 @@ export function registerDatasetCommands(program: Command, context: CommandContex
         }
         context.out(
           textTable(
-            [{ name: 'name', type: '' }, { name: 'rows', type: '' }, { name: 'columns', type: '' }, { name: 'time_min', type: '' }, { name: 'time_max', type: '' }],
-            datasets.map((d) => [d.name, d.rows, d.columns.length, d.timeMin, d.timeMax]),
+            [{ name: 'name', type: '' }, { name: 'rows', type: '' }, { name: 'columns', type: '' }, { name: 'time_min', type: '' }, { name: 'time_max', type: '' }, { name: 'engine', type: '' }],
+            datasets.map((d) => [d.name, d.rows, d.columns.length, d.timeMin, d.timeMax, d.engine ?? 'local']),
           ),
         );
       });

@@ -22,6 +22,7 @@ interface ImportFlags {
   patternName?: string;
   maxUnpackedSize?: number;
   maxRatio?: number;
+  engine?: string;
 }
 
 /** The `--json` keys scripts rely on, for one imported (or previewed) file. */
@@ -153,6 +154,7 @@ export function registerImportCommands(program: Command, context: CommandContext
       .description('import log files into datasets (one transaction per file; a file already imported is skipped)')
       .argument('<files...>', 'files to import'),
   )
+    .option('--engine <name>', 'then copy each imported dataset into this ClickHouse connection (logscope engine add); its dashboard runs there')
     .addHelpText(
       'after',
       [
@@ -165,6 +167,7 @@ export function registerImportCommands(program: Command, context: CommandContext
         '  $ npx logscope import app.jsonl --dataset app --tz Asia/Seoul',
         '  $ npx logscope import access.log.1.gz logs-week-12.zip',
         '  $ npx logscope import export.csv --encoding cp949',
+        '  $ npx logscope import access.log --engine team',
         "  $ npx logscope import app.log --pattern '^(?<time>\\S+ \\S+) \\[(?<level>\\w+)\\] (?<message>.*)' --pattern-name myapp",
       ].join('\n'),
     )
@@ -172,6 +175,9 @@ export function registerImportCommands(program: Command, context: CommandContext
       const globals = context.globals();
       await withApi({ ...globals, log: context.log, say: context.say, signal: context.signal }, async (api) => {
         const options = optionsFrom(flags, await api.call('datasets.list', {}));
+        // A connection that does not exist is refused before anything is imported.
+        const engine = flags.engine ? (await api.call('engines.list', {})).find((c) => c.name.toLowerCase() === flags.engine!.trim().toLowerCase()) : undefined;
+        if (flags.engine && !engine) throw new AppError('engine_not_found', { name: flags.engine });
         const jobId = randomUUID();
         const progress = createProgressLine(process.stderr);
         const stop = api.on('import.progress', (p) => {
@@ -203,6 +209,24 @@ export function registerImportCommands(program: Command, context: CommandContext
                 `${r.joined ? `, ${r.joined.toLocaleString('en-US')} lines joined to the entry before them` : ''}` +
                 `${r.grownFrom ? ` (new lines from line ${r.grownFrom.fromLine})` : ''} in ${(r.elapsedMs / 1000).toFixed(1)} s\n`,
             );
+        }
+        if (!engine) return;
+        // Each dataset once, after all its files: the push sends what ClickHouse does not hold yet (by content hash).
+        const datasets = [...new Set(results.flatMap((item) => (item.ok && item.result.dataset !== null ? [item.result.dataset] : [])))];
+        for (const dataset of datasets) {
+          try {
+            const pushed = await api.call('engines.push', { name: engine.name, dataset }, { signal: context.signal });
+            if (globals.json) context.out(jsonLine({ push: { engine: engine.name, dataset, table: pushed.table, rows: pushed.rows, duplicates: pushed.duplicates, without_time: pushed.withoutTime } }));
+            else
+              context.out(
+                `${dataset} → ClickHouse ${engine.name}.${pushed.table}: ${pushed.rows.toLocaleString('en-US')} rows sent` +
+                  `${pushed.duplicates ? `, ${pushed.duplicates.toLocaleString('en-US')} already there` : ''}` +
+                  `${pushed.withoutTime ? `, ${pushed.withoutTime.toLocaleString('en-US')} without a time kept only locally` : ''}\n`,
+              );
+          } catch (error) {
+            if (!(error instanceof AppError)) throw error;
+            context.fail(error, { dataset });
+          }
         }
       });
     });

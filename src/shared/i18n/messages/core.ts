@@ -28,6 +28,8 @@ export const coreMessages = bilingual(
     datasets: {
       rows_one: '{{count, number}} row',
       rows_other: '{{count, number}} rows',
+      engineBadge: 'ClickHouse',
+      engineBadgeTitle: 'Rows live in ClickHouse (connection {{name}}); charts and the grid run there',
       columnCount_one: '{{count}} column',
       columnCount_other: '{{count}} columns',
       timeRange: '{{from}} – {{to}}',
@@ -123,6 +125,8 @@ export const coreMessages = bilingual(
     datasets: {
       rows_one: '{{count, number}}행',
       rows_other: '{{count, number}}행',
+      engineBadge: 'ClickHouse',
+      engineBadgeTitle: '행이 ClickHouse(연결 {{name}})에 있으며 차트와 표도 그곳에서 실행됩니다',
       columnCount_one: '열 {{count}}개',
       columnCount_other: '열 {{count}}개',
       timeRange: '{{from}} – {{to}}',

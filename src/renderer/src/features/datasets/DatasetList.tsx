@@ -1,4 +1,4 @@
-import { NavLink, ScrollArea, Stack, Text, Loader, Title } from '@mantine/core';
+import { Badge, NavLink, ScrollArea, Stack, Text, Loader, Title } from '@mantine/core';
 import { IconTable } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { DatasetSummary } from '@shared/api/contract';
@@ -48,6 +48,12 @@ export function DatasetList({
               description={
                 <>
                   {t('datasets.rows', { count: dataset.rows })}
+                  {dataset.engine && (
+                    // Where the rows live, beside how many: the dataset's queries run there.
+                    <Badge ml={6} size="xs" variant="light" color="grape" title={t('datasets.engineBadgeTitle', { name: dataset.engine })} data-testid={`dataset-engine-${dataset.name}`}>
+                      {t('datasets.engineBadge')}
+                    </Badge>
+                  )}
                   {dataset.timeMin && dataset.timeMax && (
                     <>
                       <br />
