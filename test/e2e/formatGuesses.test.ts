@@ -53,3 +53,34 @@ describe('a file that fits its format only in part', () => {
     await context.close();
   });
 });
+
+describe('an access log line cut off in its user agent', () => {
+  const cut = [
+    '192.0.2.1 - - [10/Oct/2023:13:55:36 -0700] "GET /a HTTP/1.1" 200 2326 "-" "curl/8.4.0"',
+    '192.0.2.2 - - [10/Oct/2023:13:55:37 -0700] "GET /b HTTP/1.1" 503 0 "-" "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWe',
+    '192.0.2.3 - - [10/Oct/2023:13:55:38 -0700] "GET /c HTTP/1.1" 404 12 "-" "curl/8.4.0"',
+  ].join('\n');
+
+  it.each([
+    ['en', 'en-US', 'Import 1 file', 'Close', 'Rows'],
+    ['ko', 'ko-KR', '파일 1개 가져오기', '닫기', '행'],
+  ])('is a row marked partial in the grid (%s)', async (lang, locale, importButton, close, rowsTab) => {
+    const { page, errors, context } = await openApp(browser, app.server.url, { locale });
+    await page.getByTestId('dataset-demo_service').waitFor();
+    // A different first path per language: the same content would be a duplicate.
+    await dropFile(page, `cut-${lang}.log`, cut.replace('/a ', `/a-${lang} `));
+    await page.getByTestId(`import-file-cut-${lang}.log`).getByRole('columnheader', { name: /_partial/ }).waitFor();
+    await page.getByRole('button', { name: importButton }).click();
+    await page.getByTestId('import-results').getByText(`cut_${lang}`).waitFor();
+    await page.getByRole('button', { name: close, exact: true }).click();
+    await page.getByTestId(`dataset-cut_${lang}`).click();
+    await page.getByRole('tab', { name: rowsTab, exact: true }).click();
+    await page.getByRole('gridcell', { name: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWe' }).waitFor();
+    // The mark is the last column: scroll it into view, beside the cut user agent.
+    await page.getByRole('columnheader', { name: '_partial' }).scrollIntoViewIfNeeded();
+    await page.getByRole('gridcell', { name: 'true', exact: true }).waitFor();
+    await screenshot(page, `partial-row-${lang}`);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -106,5 +107,31 @@ describe('the next guesses, when more than a few lines do not fit', () => {
   it('When every line fits, Then nothing else is offered', async () => {
     const preview = await previewOf(write('clean.log', mixed.filter((l) => l.startsWith('{'))));
     expect(preview).toMatchObject({ format: 'jsonl', fits: 1, alternatives: [] });
+  });
+});
+
+describe('lenient fields: a line cut off in its last field', () => {
+  it('When an Apache combined line loses its closing quote, Then its fields before the cut count, as awk counts them, marked partial', async () => {
+    const statuses = [200, 404, 200, 503, 301, 200, 500, 404, 200, 200];
+    const lines = statuses.map((status, i) => {
+      const head = `192.0.2.${i} - - [10/Oct/2023:13:55:${String(30 + i).padStart(2, '0')} -0700] "GET /p/${i} HTTP/1.1" ${status} ${100 + i}`;
+      // Line 4 is cut inside its user agent, line 8 inside its referer.
+      if (i === 3) return `${head} "-" "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWe`;
+      if (i === 7) return `${head} "http://exam`;
+      return `${head} "-" "curl/8.4.0"`;
+    });
+    const file = write('cut.log', lines);
+    const awk = execFileSync('sh', ['-c', `awk '{print $9}' ${file} | sort | uniq -c`], { encoding: 'utf8' });
+    const byAwk = Object.fromEntries(awk.trim().split('\n').map((l) => l.trim().split(/\s+/)).map(([n, status]) => [Number(status), Number(n)]));
+    const result = await importOne(file, { dataset: { kind: 'new', name: 'cut' } });
+    // Combined is nginx's default as much as Apache's: either flavour reads it.
+    expect(result).toMatchObject({ lines: 10, rows: 10, rejected: 0 });
+    expect(Object.fromEntries((await rows(`SELECT status, count(*) FROM cut GROUP BY status`)).map(([s, n]) => [Number(s), Number(n)]))).toEqual(byAwk);
+    // A field after the cut is empty text, not absent.
+    expect(await rows(`SELECT path, referer, user_agent FROM cut WHERE _partial ORDER BY path`)).toEqual([
+      ['/p/3', null, 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWe'],
+      ['/p/7', 'http://exam', ''],
+    ]);
+    expect(await rows(`SELECT count(*) FROM cut WHERE NOT _partial`)).toEqual([[8]]);
   });
 });

@@ -230,7 +230,7 @@ describe('access logs', () => {
     expect(result.rejected).toBe(1);
     expect(result.columns.map((c) => `${c.name}:${c.type}`)).toEqual([
       'client_ip:VARCHAR', 'ident:VARCHAR', 'user:VARCHAR', 'time:TIMESTAMP', 'method:VARCHAR', 'path:VARCHAR', 'protocol:VARCHAR',
-      'status:SMALLINT', 'bytes:BIGINT', 'referer:VARCHAR', 'user_agent:VARCHAR', 'request_time:DOUBLE', 'upstream_response_time:DOUBLE',
+      'status:SMALLINT', 'bytes:BIGINT', 'referer:VARCHAR', 'user_agent:VARCHAR', 'request_time:DOUBLE', 'upstream_response_time:DOUBLE', '_partial:BOOLEAN',
     ]);
     expect(await rows(`SELECT _ls_line, time, method, path, status, request_time FROM shop_access ORDER BY _ls_line`)).toEqual([
       [1, '2024-03-04T00:15:02.000Z', 'GET', '/api/items?page=2', 200, 0.012],
@@ -256,12 +256,12 @@ describe('access logs', () => {
     const unclosed = `10.0.0.3 - - [04/Mar/2024:09:15:03 +0900] "GET /3 HTTP/1.1" 200 5 "-" "${'x'.repeat(20_000)} 0.003`;
     const result = await importOne(write('swallowed.log', lines(line(1, 'ua'), line(2, 'ua'), unclosed, line(4, 'ua'), line(5, 'ua'))));
     expect(result).toMatchObject({ format: 'nginx', lines: 5, rows: 5, rejected: 0 });
-    expect(await rows(`SELECT _ls_line, path, length(user_agent) FROM swallowed ORDER BY _ls_line`)).toEqual([
-      [1, '/1', 2],
-      [2, '/2', 2],
-      [3, '/3', 20_006],
-      [4, '/4', 2],
-      [5, '/5', 2],
+    expect(await rows(`SELECT _ls_line, path, length(user_agent), _partial FROM swallowed ORDER BY _ls_line`)).toEqual([
+      [1, '/1', 2, false],
+      [2, '/2', 2, false],
+      [3, '/3', 20_006, true],
+      [4, '/4', 2, false],
+      [5, '/5', 2, false],
     ]);
   });
 
@@ -282,6 +282,12 @@ describe('access logs', () => {
       [503, 2],
     ]);
     expect(await rows(`SELECT user_agent FROM apache_combined WHERE path = '/b'`)).toEqual([['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWe']]);
+    // The cut line is marked partial; the whole ones are not.
+    expect(await rows(`SELECT path, _partial FROM apache_combined ORDER BY _ls_line`)).toEqual([
+      ['/a', false],
+      ['/b', true],
+      ['/c', false],
+    ]);
   });
 
   it('reads Apache common with "-" bytes and a vhost first with %D microseconds', async () => {

@@ -165,11 +165,12 @@ function median(texts: readonly string[]): number {
  * split would have given, so the same SELECT list reads both. It is lenient after the bytes
  * field: a line cut off inside a later field (a user agent without its closing quote, a
  * truncated write) keeps that field's text so far, and the fields after it are empty, so its
- * status still counts instead of the whole line being rejected.
+ * status still counts instead of the whole line being rejected. With `lenient` false, only
+ * whole lines match: a refused line the lenient regex reads and this one does not was cut off.
  */
-export function accessRecoveryRegex(layout: AccessLayout): GroupedRegex {
+export function accessRecoveryRegex(layout: AccessLayout, lenient = true): GroupedRegex {
   return buildRegex((g) => {
-    const bytesAt = layout.fields.findIndex((field) => field.role === 'bytes');
+    const bytesAt = lenient ? layout.fields.findIndex((field) => field.role === 'bytes') : layout.fields.length - 1;
     const parts = layout.fields.map((field, index) => {
       const last = index === layout.fields.length - 1;
       if (field.quoted) {

@@ -14,7 +14,7 @@ describe('accessPlan', () => {
     const plan = accessPlan(layout);
     expect(columns(plan)).toEqual([
       'client_ip:VARCHAR', 'ident:VARCHAR', 'user:VARCHAR', 'time:TIMESTAMP', 'method:VARCHAR', 'path:VARCHAR', 'protocol:VARCHAR',
-      'status:SMALLINT', 'bytes:BIGINT', 'referer:VARCHAR', 'user_agent:VARCHAR', 'request_time:DOUBLE', 'upstream_response_time:DOUBLE',
+      'status:SMALLINT', 'bytes:BIGINT', 'referer:VARCHAR', 'user_agent:VARCHAR', 'request_time:DOUBLE', 'upstream_response_time:DOUBLE', '_partial:BOOLEAN',
     ]);
     expect(plan.units).toEqual([
       { column: 'request_time', unit: 's' },

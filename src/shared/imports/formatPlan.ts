@@ -6,7 +6,7 @@ import type { GroupedRegex } from '../detect/regex';
 import { classifyTimeValues, timeNameScore, type TimeCompletion, type TimeSpec } from '../detect/time';
 import { completedFormats, hasOffset, normalizedTimeSql, normalizeTimeText, timeRewrites, timeStyle, timeStyles, type TimeStyle } from '../detect/timeStyles';
 import { quoteIdent } from '../sql/quote';
-import { datasetColumnNames, type AccessReader, type LinesReader, type PlannedColumn } from './plan';
+import { datasetColumnNames, partialColumn, type AccessReader, type LinesReader, type PlannedColumn } from './plan';
 
 /**
  * The columns of the text formats: what each regex group or access-log field becomes in the
@@ -342,8 +342,15 @@ export function accessPlan(layout: AccessLayout): TextPlan<AccessReader> {
         break;
     }
   }
+  // Rows of the split are whole lines; the recovery marks the ones cut off (withCutLinesMarked).
+  columns.push({ name: partialColumn, path: [], sourceType: 'BOOLEAN', type: 'BOOLEAN', asJson: false, time: null, expression: 'false' });
   return {
-    reader: { kind: 'access', columns: layout.fields.map((f) => ({ name: f.column, type: 'VARCHAR' })), recovery: accessRecoveryRegex(layout) },
+    reader: {
+      kind: 'access',
+      columns: layout.fields.map((f) => ({ name: f.column, type: 'VARCHAR' })),
+      recovery: accessRecoveryRegex(layout),
+      complete: accessRecoveryRegex(layout, false).source,
+    },
     columns,
     units,
   };

@@ -1,5 +1,5 @@
 import { quoteIdent, quoteLiteral } from '../sql/quote';
-import { lineColumn, lineLimitOptions, selectListSql, sourceColumn, spanColumn, type AccessReader, type LinesReader, type PlannedColumn } from './plan';
+import { lineColumn, lineLimitOptions, partialColumn, selectListSql, sourceColumn, spanColumn, type AccessReader, type LinesReader, type PlannedColumn } from './plan';
 
 /**
  * The SQL of the line-based formats, all of it run by DuckDB over the whole file (never
@@ -66,6 +66,15 @@ export function physicalLineSql(naive: string, shiftsTable: string | null): stri
 }
 
 /** Pass 1: the entries, each numbered by its first line and spanning one line so far. */
+/**
+ * The columns of rows read with an access log's lenient regex (its whole line in group
+ * `_m`): `partialColumn` says whether the line was cut off, where the split's rows say false.
+ */
+export function withCutLinesMarked(columns: readonly PlannedColumn[], complete: string | undefined): readonly PlannedColumn[] {
+  if (complete === undefined) return columns;
+  return columns.map((c) => (c.name === partialColumn ? { ...c, expression: `NOT regexp_matches("_m", ${quoteLiteral(complete)})` } : c));
+}
+
 export function lineInsertSql(spec: LineStatementSpec): string {
   const lines = linesSourceSql(spec.reader, '$path', spec.rejectsTable);
   const own = [
@@ -74,7 +83,7 @@ export function lineInsertSql(spec: LineStatementSpec): string {
     ...(spec.reader.continueInto ? [`1 AS ${quoteIdent(spanColumn)}`] : []),
   ];
   return `INSERT INTO ${spec.target} BY NAME
-SELECT ${[...selectListSql(spec.columns, spec.zone), ...own].join(',\n       ')}
+SELECT ${[...selectListSql(withCutLinesMarked(spec.columns, spec.reader.complete), spec.zone), ...own].join(',\n       ')}
 FROM ${entriesSql(spec.reader, lines)}`;
 }
 
@@ -165,7 +174,7 @@ FROM (SELECT line, reason, unnest(string_split(raw, chr(10))) AS piece, unnest(r
 export function accessRecoveryInsertSql(spec: { target: string; reader: AccessReader; columns: readonly PlannedColumn[]; zone: string; piecesTable: string }): string {
   const extract = `unnest(regexp_extract(piece, ${quoteLiteral(`(${spec.reader.recovery.source})`)}, ${groupList(['_m', ...spec.reader.recovery.groups])}))`;
   return `INSERT INTO ${spec.target} BY NAME
-SELECT ${[...selectListSql(spec.columns, spec.zone), `$sourceId::INTEGER AS ${quoteIdent(sourceColumn)}`, `$lineOffset::BIGINT + line AS ${quoteIdent(lineColumn)}`].join(',\n       ')}
+SELECT ${[...selectListSql(withCutLinesMarked(spec.columns, spec.reader.complete), spec.zone), `$sourceId::INTEGER AS ${quoteIdent(sourceColumn)}`, `$lineOffset::BIGINT + line AS ${quoteIdent(lineColumn)}`].join(',\n       ')}
 FROM (SELECT * FROM (SELECT line, ${extract} FROM ${quoteIdent(spec.piecesTable)}) WHERE "_m" <> '')`;
 }
 

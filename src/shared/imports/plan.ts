@@ -59,7 +59,12 @@ export interface AccessReader {
   kind: 'access';
   columns: { name: string; type: string }[];
   recovery: { source: string; groups: string[] };
+  /** The recovery regex without its leniency: a recovered line it does not match was cut off. */
+  complete: string;
 }
+
+/** An access log's column that marks a row read from a line cut off inside a field (`accessRecoveryRegex`). */
+export const partialColumn = '_partial';
 
 /**
  * A text log read one line per value (DuckDB's CSV reader with a delimiter no line holds,
@@ -73,6 +78,8 @@ export interface LinesReader {
   delimiter: string;
   entry: { source: string; groups: string[] } | null;
   continueInto: string | null;
+  /** For an access log read line by line: its `complete` regex, which marks the cut lines `partialColumn`. */
+  complete?: string;
 }
 
 export type Reader = CsvReader | JsonReader | AccessReader | LinesReader;

@@ -917,6 +917,7 @@ export function createImportService(deps: ImportDeps) {
               delimiter: lineDelimiterFor((byte) => job.scan.controlBytes.includes(byte)),
               entry: { source: `(${reader.recovery.source})`, groups: ['_m', ...reader.recovery.groups] },
               continueInto: null,
+              complete: reader.complete,
             };
             return await attempt('reader', lines);
           }
