@@ -3,7 +3,8 @@ import type { SqlQuery } from '../sql/quote';
 import { chartColumns, queryBuilders } from './queries';
 import { errorRateSeries, histogramBinLabel, histogramBins, optionBuilders, seriesIdPrefix, type ChartContext } from './options';
 import { chartTitle, chartWhat, segmentsOf, weekdayName, type Translate } from './describe';
-import { formatOffset, zonedParts } from './zone';
+import { describeZoneOffsets, formatOffset, zonedParts } from './zone';
+import { withChartAria } from './aria';
 import { patternOfBar, patternsChartTable } from './patternsChart';
 import type { EChartsOption } from 'echarts';
 import type { ChartPlan } from './sql';
@@ -149,7 +150,14 @@ const definitions: ChartDefinition[] = [
   },
 ];
 
-export const chartRegistry: Readonly<Record<ChartId, ChartDefinition>> = Object.fromEntries(definitions.map((d) => [d.id, d])) as Record<
+/** Every chart's option carries its screen-reader description, on screen and in the report alike. */
+const described = (d: ChartDefinition): ChartDefinition => ({
+  ...d,
+  toOption: (result, ctx) =>
+    withChartAria(d.toOption(result, ctx), chartTitle(ctx.t, d.id, result), d.isTimeSeries ? describeZoneOffsets(ctx.zone, segmentsOf(result)) : null, ctx.t, ctx.language),
+});
+
+export const chartRegistry: Readonly<Record<ChartId, ChartDefinition>> = Object.fromEntries(definitions.map((d) => [d.id, described(d)])) as Record<
   ChartId,
   ChartDefinition
 >;

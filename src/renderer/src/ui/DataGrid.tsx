@@ -143,7 +143,7 @@ export function DataGrid({
                     role="gridcell"
                     className="ls-cell"
                     title={text[i]}
-                    style={{ width: widths[i], padding: '5px 8px', opacity: row[i] === null ? 0.45 : 1 }}
+                    style={{ width: widths[i], padding: '5px 8px', color: row[i] === null ? 'var(--mantine-color-dimmed)' : undefined }}
                   >
                     {text[i]}
                   </Box>

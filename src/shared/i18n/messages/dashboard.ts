@@ -49,6 +49,12 @@ export const dashboardMessages = bilingual(
         column_null: '{{column}} is empty',
         column_notNull: '{{column}} is not empty',
       },
+      aria: {
+        overTime: '{{title}}, {{from}} – {{to}} {{zone}}, peak {{peak}} at {{at}}.',
+        byCategory: '{{title}}: {{count}} entries, the largest {{top}} ({{value}}).',
+        series: 'Series: {{names}}.',
+        empty: '{{title}}: no data.',
+      },
       scope: {
         range: '{{from}} – {{to}} ({{zone}})',
         noTime: 'all rows',
@@ -259,6 +265,12 @@ export const dashboardMessages = bilingual(
         column_lt: '{{column}} < {{value}}',
         column_null: '{{column}} 비어 있음',
         column_notNull: '{{column}} 비어 있지 않음',
+      },
+      aria: {
+        overTime: '{{title}}, {{from}} – {{to}} {{zone}}, 최대 {{peak}} ({{at}}).',
+        byCategory: '{{title}}: 항목 {{count}}개, 가장 큰 값 {{top}} ({{value}}).',
+        series: '계열: {{names}}.',
+        empty: '{{title}}: 데이터 없음.',
       },
       scope: {
         range: '{{from}} – {{to}} ({{zone}})',

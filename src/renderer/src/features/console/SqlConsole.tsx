@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import CodeMirror, { type ReactCodeMirrorRef } from '@uiw/react-codemirror';
 import { sql, StandardSQL } from '@codemirror/lang-sql';
 import { autocompletion, completeFromList } from '@codemirror/autocomplete';
-import { keymap } from '@codemirror/view';
+import { EditorView, keymap } from '@codemirror/view';
 import { Prec } from '@codemirror/state';
 import { setDiagnostics } from '@codemirror/lint';
 import { oneDark } from '@codemirror/theme-one-dark';
@@ -130,6 +130,8 @@ export function SqlConsole({ zone, initialSql, defaultTable }: { zone: string; i
     );
     const functions = (schema.data?.functions ?? []).map((name) => ({ label: name, type: 'function' }));
     return [
+      // The editable element itself carries the name: a label on the wrapper does not reach it.
+      EditorView.contentAttributes.of({ 'aria-label': t('console.editor') }),
       sql({ dialect: StandardSQL, schema: tables, upperCaseKeywords: true, ...(defaultTable ? { defaultTable } : {}) }),
       autocompletion({ icons: false }),
       StandardSQL.language.data.of({ autocomplete: completeFromList(functions) }),
@@ -145,7 +147,7 @@ export function SqlConsole({ zone, initialSql, defaultTable }: { zone: string; i
         ]),
       ),
     ];
-  }, [schema.data, defaultTable]);
+  }, [schema.data, defaultTable, t]);
 
   return (
     <Group align="stretch" gap="md" h="calc(100dvh - 52px - 2 * var(--mantine-spacing-md))" wrap="nowrap">

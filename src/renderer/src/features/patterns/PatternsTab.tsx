@@ -1,5 +1,5 @@
 import { Fragment, useState } from 'react';
-import { Alert, Badge, Box, Group, Loader, Progress, SegmentedControl, Stack, Table, Text, TextInput, Tooltip, UnstyledButton } from '@mantine/core';
+import { Alert, Badge, Box, Group, Loader, Progress, SegmentedControl, Stack, Table, Text, TextInput, Tooltip, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { IconSearch } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { DatasetSummary } from '@shared/api/contract';
@@ -171,7 +171,6 @@ function PatternRow({
       </Table.Td>
       <Table.Td style={{ maxWidth: 0, width: '100%' }}>
         <UnstyledButton
-          aria-label={t('patterns.showRows', { id: template.patternId })}
           onClick={(event) => {
             // The row takes the click too; one toggle, not two.
             event.stopPropagation();
@@ -195,6 +194,8 @@ function PatternRow({
               {template.example === '' ? t('patterns.emptyMessage') : template.example}
             </Text>
           )}
+          {/* After the template, so the button's name begins with what it shows. */}
+          <VisuallyHidden>{t('patterns.showRows', { id: template.patternId })}</VisuallyHidden>
         </UnstyledButton>
       </Table.Td>
       {hasTime && (

@@ -17,7 +17,8 @@ export function PreferencesMenu({ zone }: { zone: string }) {
     <Group gap="sm">
       <Popover position="bottom-end" withArrow shadow="md">
         <Popover.Target>
-          <Button variant="subtle" size="xs" leftSection={<IconWorld size={16} />} aria-label={t('settings.timeZone')}>
+          {/* The name starts with what the button shows (WCAG 2.5.3, "label in name") and says what it sets. */}
+          <Button variant="subtle" size="xs" leftSection={<IconWorld size={16} />} aria-label={`${t('settings.timesShownIn', { zone: describeZone(zone) })} · ${t('settings.timeZone')}`}>
             {t('settings.timesShownIn', { zone: describeZone(zone) })}
           </Button>
         </Popover.Target>
