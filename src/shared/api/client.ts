@@ -1,5 +1,6 @@
 import { AppError, fromWireError, isWireError, type WireError } from './errors';
-import { ServerMessageSchema, type ClientMessage } from './wire';
+import { readServerMessage } from './serverMessage';
+import type { ClientMessage } from './wire';
 import type { EventName, EventPayload, Input, MethodName, Output } from './contract';
 
 /** The part of `AbortSignal` the client uses (shared code sees neither DOM nor Node types). */
@@ -62,9 +63,8 @@ export function createWireTransport(socket: WireSocket): Transport {
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
 
   socket.onMessage((data) => {
-    const parsed = ServerMessageSchema.safeParse(safeJson(data));
-    if (!parsed.success) return;
-    const message = parsed.data;
+    const message = readServerMessage(safeJson(data));
+    if (!message) return;
     if (message.t === 'event') {
       for (const listener of listeners.get(message.name) ?? []) listener(message.payload);
       return;

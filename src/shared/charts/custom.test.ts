@@ -12,7 +12,7 @@ import {
   type BuilderSource,
 } from './custom';
 import { BuilderSpec, SqlChartSpec, aggregates, type BuilderSpecInput } from './customSpec';
-import { emptyRoles } from './spec';
+import { emptyRoles } from './names';
 import { MS_PER_DAY, MS_PER_HOUR } from './zone';
 
 const source: BuilderSource = {

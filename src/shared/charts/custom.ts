@@ -3,17 +3,8 @@ import { columnLabel, isIntervalType, isNumericType, isTextType, samePath } from
 import { MissingColumnError, bucketInputsSql, bucketKeySql, columnSql, filteredRowsSql, planScope, type ChartScope, type ChartSource, type FilterPlan, type Params } from './sql';
 
 export { MissingColumnError };
-import {
-  isAggregatedType,
-  needsColumn,
-  zeroWhenEmpty,
-  type Aggregate,
-  type BuilderFilter,
-  type BuilderSpec,
-  type CustomChartResult,
-  type SqlChartSpec,
-  type XKind,
-} from './customSpec';
+import type { Aggregate, BuilderFilter, BuilderSpec, CustomChartResult, SqlChartSpec, XKind } from './customSpec';
+import { isAggregatedType, needsColumn, zeroWhenEmpty } from './names';
 import type { ColumnPath, FieldFilter, Search } from './spec';
 
 /**

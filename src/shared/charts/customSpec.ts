@@ -174,12 +174,3 @@ export const CustomExportRequest = z
   .strict();
 export type CustomExportRequest = z.infer<typeof CustomExportRequest>;
 export type CustomExportRequestInput = z.input<typeof CustomExportRequest>;
-
-/** Types that aggregate rows per x value (the others: histogram bins, scatter points, SQL rows as they are). */
-export const isAggregatedType = (type: CustomChartType): boolean => type !== 'histogram' && type !== 'scatter';
-
-/** Aggregates that need a column; `count` counts rows. */
-export const needsColumn = (aggregate: Aggregate): boolean => aggregate !== 'count';
-
-/** Aggregates whose empty bucket is 0. */
-export const zeroWhenEmpty = (aggregate: Aggregate): boolean => aggregate === 'count' || aggregate === 'count_distinct' || aggregate === 'sum';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DashboardLayout, defaultLayout, newCustomChartId, resolveLayout, visibleCharts, withNewIds, type LayoutItem } from './layout';
+import { DashboardLayout, defaultLayout, type LayoutItem } from './layout';
+import { newCustomChartId, resolveLayout, visibleCharts, withNewIds } from './layoutItems';
 import type { CustomChart } from './customSpec';
 import type { ChartId } from './spec';
 

@@ -5,7 +5,8 @@ import { chartScope, chartTitle } from './describe';
 import { lightChartTheme, darkChartTheme } from './theme';
 import { bucketStarts } from './buckets';
 import { offsetSegments, MS_PER_HOUR } from './zone';
-import { chartIds, type ChartId, type ChartResult } from './spec';
+import type { ChartId, ChartResult } from './spec';
+import { chartIds } from './names';
 import { createTranslator } from '../i18n/format';
 
 const en = createTranslator('en');

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { buildPatternsChartQuery, patternOfBar, patternsChartOption, patternsChartTable } from './patternsChart';
 import { clickFilter } from './registry';
 import { planChart, type ChartSource } from './sql';
-import { emptyRoles, type ChartResult } from './spec';
+import type { ChartResult } from './spec';
+import { emptyRoles } from './names';
 import { lightChartTheme } from './theme';
 import { createTranslator } from '../i18n/format';
 

@@ -9,7 +9,8 @@ import {
   pathKey,
   samePath,
 } from './columns';
-import { emptyRoles, type ColumnPath, type DurationUnit, type RoleColumn, type RoleName, type Roles } from './spec';
+import type { ColumnPath, DurationUnit, RoleColumn, RoleName, Roles } from './spec';
+import { emptyRoles } from './names';
 
 /**
  * Which column plays which role, guessed from names (English and common Korean headers)

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { Cell, DatasetId, IsoInstant } from '../api/schemas';
+import { chartIds, columnFilterOps, roleNames } from './names';
 
 /**
  * What a dashboard chart is asked for and what it answers, shared by the contract, the
  * SQL builders, the option builders, the export path and (later) the e-mailed report.
  */
 
-export const chartIds = ['events', 'latency', 'errors', 'status', 'top-endpoints', 'slow-endpoints', 'heatmap', 'histogram', 'patterns'] as const;
 export const ChartId = z.enum(chartIds);
 export type ChartId = z.infer<typeof ChartId>;
 
@@ -17,7 +17,6 @@ export type ColumnPath = z.infer<typeof ColumnPath>;
 export const DurationUnit = z.enum(['ns', 'us', 'ms', 's']);
 export type DurationUnit = z.infer<typeof DurationUnit>;
 
-export const roleNames = ['time', 'duration', 'status', 'level', 'endpoint', 'method', 'client', 'user', 'message'] as const;
 export const RoleName = z.enum(roleNames);
 export type RoleName = z.infer<typeof RoleName>;
 
@@ -37,29 +36,11 @@ export const Roles = z
   .strict();
 export type Roles = z.infer<typeof Roles>;
 
-export const emptyRoles: Roles = {
-  time: null,
-  duration: null,
-  status: null,
-  level: null,
-  endpoint: null,
-  method: null,
-  client: null,
-  user: null,
-  message: null,
-};
-
-/** The column a role points at, whatever its shape. */
-export function roleColumn(roles: Roles, role: RoleName): ColumnPath | null {
-  return role === 'duration' ? (roles.duration?.column ?? null) : roles[role];
-}
-
 /** A half-open range of instants `[from, to)`. */
 export const TimeRange = z.object({ from: IsoInstant, to: IsoInstant }).strict();
 export type TimeRange = z.infer<typeof TimeRange>;
 
-/** How a column filter of the Rows grid compares a column with its value. */
-export const columnFilterOps = ['eq', 'ne', 'contains', 'notContains', 'gte', 'lt', 'null', 'notNull'] as const;
+/** How a column filter of the Rows grid compares a column with its value (`columnFilterOps`). */
 export const ColumnFilterOp = z.enum(columnFilterOps);
 export type ColumnFilterOp = z.infer<typeof ColumnFilterOp>;
 

@@ -3,7 +3,8 @@ import { foldEndpoint } from './fold';
 import { columnSql, offsetSql, planChart, whereSql, type ChartSource, type Params } from './sql';
 import { queryBuilders } from './queries';
 import { offsetSegments, MS_PER_HOUR } from './zone';
-import { chartIds, emptyRoles, type ChartId, type FieldFilter, type Search } from './spec';
+import type { ChartId, FieldFilter, Search } from './spec';
+import { chartIds, emptyRoles } from './names';
 
 const oddSource: ChartSource = {
   table: '주문 log"s',

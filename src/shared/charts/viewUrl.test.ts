@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SavedFilter } from './layout';
-import { datasetViewHash, parseDatasetViewHash } from './viewUrl';
+import { datasetViewHash } from './viewUrl';
+import { parseDatasetViewHash } from './viewFilter';
 
 const filter = SavedFilter.parse({
   period: 'selected',
@@ -14,6 +15,13 @@ describe('the view in the URL hash', () => {
     const hash = datasetViewHash({ datasetId: 7, tab: 'rows', filter });
     expect(hash.startsWith('#/datasets/7?tab=rows&view=')).toBe(true);
     expect(parseDatasetViewHash(hash)).toEqual({ datasetId: 7, tab: 'rows', filter });
+  });
+
+  it('writes only the own fields of the filter state, so one state is one hash and it still reads', () => {
+    const withMore = { ...filter, draft: 'typed but not applied' } as SavedFilter;
+    const hash = datasetViewHash({ datasetId: 7, tab: 'dashboard', filter: withMore });
+    expect(hash).toBe(datasetViewHash({ datasetId: 7, tab: 'dashboard', filter }));
+    expect(parseDatasetViewHash(hash)?.filter).toEqual(filter);
   });
 
   it('names no filter state for a plain dataset link, so the saved one applies', () => {

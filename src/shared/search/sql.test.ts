@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { emptyRoles, type RoleColumn, type Search } from '../charts/spec';
+import type { RoleColumn, Search } from '../charts/spec';
+import { emptyRoles } from '../charts/names';
 import { resolveSearch, searchConditionSql, searchedColumns } from './sql';
 import { SearchError } from './query';
 

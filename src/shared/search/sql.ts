@@ -1,6 +1,7 @@
 import { columnSql } from '../sql/expr';
 import { columnLabel, isNumericType, isTextType, isTimestampType, samePath } from '../charts/columns';
-import { roleColumn, roleNames, type ColumnPath, type RoleColumn, type RoleName, type Roles, type Search } from '../charts/spec';
+import type { ColumnPath, RoleColumn, RoleName, Roles, Search } from '../charts/spec';
+import { roleColumn, roleNames } from '../charts/names';
 import { parseSearchText, SearchError, type Comparison } from './query';
 
 /**

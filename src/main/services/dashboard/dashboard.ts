@@ -23,24 +23,8 @@ import { chartThemes } from '../../../shared/charts/theme';
 import { toCsv, toJsonLines } from '../../../shared/charts/csv';
 import { isValidTimeZone, formatZoned } from '../../../shared/charts/zone';
 import { quoteIdent } from '../../../shared/sql/quote';
-import {
-  DurationUnit,
-  Roles,
-  roleNames,
-  type ChartExport,
-  type ChartExportRequest,
-  type ChartQuery,
-  type ChartResult,
-  type DashboardRoles,
-  type RoleColumn,
-  type RoleName,
-  type RowsExport,
-  type RowsExportRequest,
-  type RowsQuery,
-  type Search,
-  type SearchCheck,
-  ROWS_EXPORT_LIMIT,
-} from '../../../shared/charts/spec';
+import { DurationUnit, Roles, type ChartExport, type ChartExportRequest, type ChartQuery, type ChartResult, type DashboardRoles, type RoleColumn, type RoleName, type RowsExport, type RowsExportRequest, type RowsQuery, type Search, type SearchCheck, ROWS_EXPORT_LIMIT } from '../../../shared/charts/spec';
+import { roleNames } from '../../../shared/charts/names';
 import { chartFontFamily, createChartRenderer, type ChartRenderer } from './render';
 import type { DatasetEngineService } from '../engine/datasetEngines';
 

@@ -9,17 +9,8 @@ import type { DashboardService } from './dashboard';
 import type { CustomChartService } from './custom';
 import type { Handlers } from '../../transport/rpc';
 import type { ParsedInput } from '../../../shared/api/contract';
-import {
-  DashboardLayout,
-  LayoutItem,
-  SavedFilter,
-  defaultLayout,
-  newCustomChartId,
-  visibleCharts,
-  withNewIds,
-  type LayoutChart,
-  type SavedDashboard,
-} from '../../../shared/charts/layout';
+import { DashboardLayout, LayoutItem, SavedFilter, defaultLayout, type SavedDashboard } from '../../../shared/charts/layout';
+import { newCustomChartId, visibleCharts, withNewIds, type LayoutChart } from '../../../shared/charts/layoutItems';
 
 /**
  * Saved dashboards (issue 8): per dataset, the standard charts shown or hidden, the custom

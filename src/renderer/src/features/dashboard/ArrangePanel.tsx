@@ -6,7 +6,8 @@ import { useTranslation } from 'react-i18next';
 import type { DatasetSummary } from '@shared/api/contract';
 import { chartTitle, type Translate } from '@shared/charts/describe';
 import { customChartWhat } from '@shared/charts/customOptions';
-import { ChartHeight, itemKey, type LayoutItem } from '@shared/charts/layout';
+import { ChartHeight, type LayoutItem } from '@shared/charts/layout';
+import { itemKey } from '@shared/charts/layoutItems';
 import { useErrorText } from '../../ui/useErrorText';
 import { useCopyDashboard, useResetDashboard } from './useLayout';
 

@@ -23,21 +23,8 @@ import { bucketSizesMs } from '@shared/charts/buckets';
 import { columnLabel, isIntervalType, isNumericType } from '@shared/charts/columns';
 import { bucketLabel, type Translate } from '@shared/charts/describe';
 import { customChartWhat } from '@shared/charts/customOptions';
-import {
-  DEFAULT_CATEGORIES,
-  MAX_CATEGORIES,
-  aggregates,
-  customChartTypes,
-  filterOps,
-  isAggregatedType,
-  needsColumn,
-  type Aggregate,
-  type BuilderFilter,
-  type BuilderSpec,
-  type CustomChart,
-  type CustomChartType,
-  type FilterOp,
-} from '@shared/charts/customSpec';
+import { DEFAULT_CATEGORIES, MAX_CATEGORIES, aggregates, customChartTypes, filterOps, type Aggregate, type BuilderFilter, type BuilderSpec, type CustomChart, type CustomChartType, type FilterOp } from '@shared/charts/customSpec';
+import { isAggregatedType, needsColumn } from '@shared/charts/names';
 import type { DashboardRoles, RoleColumn } from '@shared/charts/spec';
 import { useErrorText } from '../../ui/useErrorText';
 import { CustomChartView } from './CustomChartView';

@@ -4,7 +4,8 @@ import { IconAdjustments } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { columnLabel, samePath } from '@shared/charts/columns';
 import { columnFitsRole } from '@shared/charts/roles';
-import { roleColumn, roleNames, type DashboardRoles, type DurationUnit, type RoleName, type Roles } from '@shared/charts/spec';
+import type { DashboardRoles, DurationUnit, RoleName, Roles } from '@shared/charts/spec';
+import { roleColumn, roleNames } from '@shared/charts/names';
 import { useErrorText } from '../../ui/useErrorText';
 import { useSetRoles } from './useDashboard';
 

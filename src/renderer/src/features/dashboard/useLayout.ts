@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { CustomChartQueryInput, CustomChartSpecInput } from '@shared/charts/customSpec';
-import { newCustomChartId, type DashboardLayout, type SavedDashboard } from '@shared/charts/layout';
+import type { DashboardLayout, SavedDashboard } from '@shared/charts/layout';
+import { newCustomChartId } from '@shared/charts/layoutItems';
 import { useApi } from '../../app/api';
 import { dashboardKey } from './useDashboard';
 

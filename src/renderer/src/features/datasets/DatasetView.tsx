@@ -6,8 +6,8 @@ import type { DatasetSummary } from '@shared/api/contract';
 import { formatInstant } from '../../app/time';
 import type { LayoutItem, SavedDashboard } from '@shared/charts/layout';
 import { useErrorText } from '../../ui/useErrorText';
-import { DatasetTab } from '@shared/charts/viewUrl';
-import { useViewUrl, viewFromUrl } from './useViewUrl';
+import { isDatasetTab, type DatasetTab, type DatasetViewUrl } from '@shared/charts/viewUrl';
+import { useViewFromUrl, useViewUrl } from './useViewUrl';
 import { RenameDatasetDialog, DeleteDatasetDialog } from './DatasetDialogs';
 import { FilteredRows, PatternsTab, RejectsPanel, SourcesPanel } from '../../app/lazy';
 import { Dashboard } from '../dashboard/Dashboard';
@@ -78,13 +78,27 @@ export function DatasetView({ dataset, zone }: { dataset: DatasetSummary; zone: 
   );
 }
 
+/** The dataset's tabs, once the filter state the URL names (if any) is read. */
+function DatasetTabs(props: { dataset: DatasetSummary; zone: string; saved: SavedDashboard; onReset: () => void }) {
+  const { t } = useTranslation();
+  const opened = useViewFromUrl(props.dataset.id);
+  if (!opened) {
+    return (
+      <Group p="md">
+        <Loader size="sm" />
+        <Text size="sm">{t('dashboard.loading')}</Text>
+      </Group>
+    );
+  }
+  return <DatasetTabsOpened {...props} opened={opened.view} />;
+}
+
 /**
  * The dataset's tabs under one filter state: the dashboard's charts and the Rows grid read
  * and change the same range, chips and search, so a chart's click shows its rows.
  */
-function DatasetTabs({ dataset, zone, saved, onReset }: { dataset: DatasetSummary; zone: string; saved: SavedDashboard; onReset: () => void }) {
+function DatasetTabsOpened({ dataset, zone, saved, onReset, opened }: { dataset: DatasetSummary; zone: string; saved: SavedDashboard; onReset: () => void; opened: DatasetViewUrl | null }) {
   const { t } = useTranslation();
-  const [opened] = useState(() => viewFromUrl(dataset.id));
   const [tab, setTab] = useState<DatasetTab>(opened?.tab ?? 'dashboard');
   const filters = useDashboardFilters(dataset, zone, opened?.filter ?? saved.layout.filter);
   // Bumped when Back or Forward brings another view: the tabs start again from it (the search box's text too).
@@ -100,7 +114,7 @@ function DatasetTabs({ dataset, zone, saved, onReset }: { dataset: DatasetSummar
   const roles = useRoles(dataset.id);
   const hasTime = roles.data ? roles.data.roles.time !== null : dataset.timeColumn !== null;
   return (
-    <Tabs value={tab} onChange={(next) => setTab(DatasetTab.catch('dashboard').parse(next))} keepMounted={false} style={{ flex: 1, display: 'flex', flexDirection: 'column', minHeight: 0 }}>
+    <Tabs value={tab} onChange={(next) => setTab(isDatasetTab(next) ? next : 'dashboard')} keepMounted={false} style={{ flex: 1, display: 'flex', flexDirection: 'column', minHeight: 0 }}>
       <Tabs.List>
         <Tabs.Tab value="dashboard">{t('dashboard.tab')}</Tabs.Tab>
         <Tabs.Tab value="rows">{t('table.tabRows')}</Tabs.Tab>

@@ -5,7 +5,8 @@ import { IconChevronDown, IconEye, IconFileTypeHtml, IconHistory, IconMail, Icon
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { DatasetSummary } from '@shared/api/contract';
-import { ReportSpec, type ReportDefinition, type ReportRequest, type ReportSend, type ReportView } from '@shared/api/contract/report';
+import type { ReportDefinition, ReportSend, ReportView } from '@shared/api/contract/report';
+import type { Input } from '@shared/api/contract';
 import { useApi } from '../../app/api';
 import { useErrorText } from '../../ui/useErrorText';
 import { ReportHistoryDialog, ReportPreviewDialog, ReportSettingsDialog } from '../../app/lazy';
@@ -27,7 +28,8 @@ export function ReportButton({ dataset, zone, view }: { dataset: DatasetSummary;
   const [dialog, setDialog] = useState<'settings' | 'preview' | 'history' | null>(null);
   const report = reports.data?.find((r) => r.datasetId === dataset.id) ?? null;
   // Preview and file need no mail set-up: without a saved report they show the dashboard's view as a report.
-  const request: ReportRequest = report ? { reportId: report.id, view } : { spec: ReportSpec.parse({ datasetId: dataset.id, period: { kind: 'dashboard' }, zone, language: i18n.language === 'ko' ? 'ko' : 'en' }), view };
+  // The main process fills in the spec's defaults as it checks the input.
+  const request: Input<'reports.preview'> = report ? { reportId: report.id, view } : { spec: { datasetId: dataset.id, period: { kind: 'dashboard' }, zone, language: i18n.language === 'ko' ? 'ko' : 'en' }, view };
 
   const announce = (sent: ReportSend) => {
     const server = accounts.data?.find((a) => a.name === sent.account)?.host ?? sent.account ?? '';
@@ -59,7 +61,7 @@ export function ReportButton({ dataset, zone, view }: { dataset: DatasetSummary;
   });
 
   const file = useMutation({
-    mutationFn: (fileRequest: ReportRequest) => api.call('reports.file', fileRequest),
+    mutationFn: (fileRequest: Input<'reports.file'>) => api.call('reports.file', fileRequest),
     onSuccess: (made) => downloadText(made.html, made.fileName, 'text/html;charset=utf-8'),
     onError: (error) => notifications.show({ color: 'red', message: errorText(error), autoClose: false }),
   });

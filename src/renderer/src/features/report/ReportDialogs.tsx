@@ -3,7 +3,8 @@ import { notifications } from '@mantine/notifications';
 import { IconCopy, IconSettings } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { ReportRequest, ReportSend } from '@shared/api/contract/report';
+import type { ReportSend } from '@shared/api/contract/report';
+import type { Input } from '@shared/api/contract';
 import { useApi } from '../../app/api';
 import { formatInstant } from '../../app/time';
 import { useErrorText } from '../../ui/useErrorText';
@@ -17,7 +18,7 @@ const sizeText = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / (1024 * 
  * attachments with their sizes. With no report set up yet (no account, no recipients) it
  * shows the report of the dashboard's view all the same, and offers the mail set-up.
  */
-export function ReportPreviewDialog({ request, onClose, onSetUp }: { request: ReportRequest; onClose: () => void; onSetUp: (() => void) | null }) {
+export function ReportPreviewDialog({ request, onClose, onSetUp }: { request: Input<'reports.preview'>; onClose: () => void; onSetUp: (() => void) | null }) {
   const { t } = useTranslation();
   const api = useApi();
   const errorText = useErrorText();
