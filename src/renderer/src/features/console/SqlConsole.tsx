@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, Badge, Box, Button, Group, Menu, ScrollArea, Stack, Text, Title, Tooltip, UnstyledButton, useComputedColorScheme } from '@mantine/core';
+import { Alert, Badge, Box, Button, Group, ScrollArea, Stack, Text, Title, Tooltip, UnstyledButton, useComputedColorScheme } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconChartBar, IconDownload, IconPlayerPlay, IconPlayerStop, IconHistory, IconTable } from '@tabler/icons-react';
+import { IconChartBar, IconPlayerPlay, IconPlayerStop, IconHistory, IconTable } from '@tabler/icons-react';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import CodeMirror, { type ReactCodeMirrorRef } from '@uiw/react-codemirror';
@@ -18,6 +18,7 @@ import { useApi } from '../../app/api';
 import { formatInstant } from '../../app/time';
 import { useErrorText } from '../../ui/useErrorText';
 import { DataGrid } from '../../ui/DataGrid';
+import { ExportMenu, type ExportFormat } from '../../ui/ExportMenu';
 import { PageControls } from '../../ui/PageControls';
 import { useDatasets } from '../datasets/useDatasets';
 import { ResultChart } from './ResultChart';
@@ -103,7 +104,7 @@ export function SqlConsole({ zone, initialSql, defaultTable }: { zone: string; i
   }, [api, client, errorText]);
   const [exporting, setExporting] = useState(false);
   /** The whole result, not the page: CSV neutralised for spreadsheets, JSON lines with every digit. */
-  const exportAs = async (format: 'csv' | 'jsonl') => {
+  const exportAs = async (format: ExportFormat) => {
     if (!result) return;
     setExporting(true);
     try {
@@ -161,17 +162,7 @@ export function SqlConsole({ zone, initialSql, defaultTable }: { zone: string; i
               </Badge>
             )}
             {result && !running && (
-              <Menu position="bottom-end">
-                <Menu.Target>
-                  <Button variant="default" leftSection={<IconDownload size={16} />} loading={exporting} data-testid="console-export">
-                    {t('console.export')}
-                  </Button>
-                </Menu.Target>
-                <Menu.Dropdown>
-                  <Menu.Item onClick={() => void exportAs('csv')}>{t('rowsView.export.csv')}</Menu.Item>
-                  <Menu.Item onClick={() => void exportAs('jsonl')}>{t('rowsView.export.jsonl')}</Menu.Item>
-                </Menu.Dropdown>
-              </Menu>
+              <ExportMenu label={t('console.export')} exporting={exporting} onExport={(format) => void exportAs(format)} testId="console-export" />
             )}
             {result && (
               <Button

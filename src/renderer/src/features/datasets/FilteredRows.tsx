@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Alert, Box, Button, CloseButton, Group, Menu, Popover, Select, Stack, Switch, TextInput } from '@mantine/core';
+import { Alert, Box, Button, CloseButton, Group, Popover, Select, Stack, Switch, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconDownload, IconFilterPlus, IconSearch } from '@tabler/icons-react';
+import { IconFilterPlus, IconSearch } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { DatasetSummary, SortSpec } from '@shared/api/contract';
 import type { ColumnFilterOp, FieldFilter, RowsQueryInput, Search } from '@shared/charts/spec';
@@ -11,6 +11,7 @@ import { useApi } from '../../app/api';
 import { useErrorText } from '../../ui/useErrorText';
 import { DataGrid } from '../../ui/DataGrid';
 import { PageControls } from '../../ui/PageControls';
+import { ExportMenu, type ExportFormat } from '../../ui/ExportMenu';
 import { FilterBar } from '../dashboard/FilterBar';
 import { downloadFile } from '../dashboard/download';
 import { useCheckedSearch, useDebounced, type DashboardFilters } from '../dashboard/useDashboard';
@@ -59,7 +60,7 @@ export function FilteredRows({ dataset, zone, hasTime, filters }: { dataset: Dat
   };
 
   const [exporting, setExporting] = useState(false);
-  const exportAs = async (format: 'csv' | 'jsonl') => {
+  const exportAs = async (format: ExportFormat) => {
     setExporting(true);
     try {
       const file = await api.call('dashboard.exportRows', { ...query, format });
@@ -90,17 +91,7 @@ export function FilteredRows({ dataset, zone, hasTime, filters }: { dataset: Dat
           />
           <Switch size="xs" label={t('dashboard.search.regex')} checked={quickRegex} onChange={(e) => setQuickRegex(e.currentTarget.checked)} mb={6} />
           <ColumnFilterButton dataset={dataset} onAdd={filters.addFilter} />
-          <Menu position="bottom-end" withinPortal>
-            <Menu.Target>
-              <Button size="xs" variant="default" leftSection={<IconDownload size={14} />} loading={exporting} disabled={total === 0} data-testid="rows-export">
-                {t('rowsView.export.menu')}
-              </Button>
-            </Menu.Target>
-            <Menu.Dropdown>
-              <Menu.Item onClick={() => void exportAs('csv')}>{t('rowsView.export.csv')}</Menu.Item>
-              <Menu.Item onClick={() => void exportAs('jsonl')}>{t('rowsView.export.jsonl')}</Menu.Item>
-            </Menu.Dropdown>
-          </Menu>
+          <ExportMenu label={t('rowsView.export.menu')} size="xs" exporting={exporting} disabled={total === 0} onExport={(format) => void exportAs(format)} testId="rows-export" />
         </Group>
         <FilterBar dataset={dataset} zone={zone} hasTime={hasTime} filters={filters} withSearch />
       </Stack>
