@@ -2,14 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAppCore, type AppCore } from '../../src/main/app';
+import type { AppCore } from '../../src/main/app';
 import { createLocalApi } from '../../src/main/transport/local';
 import type { Api } from '../../src/shared/api/client';
 import { AppError } from '../../src/shared/api/errors';
 import { createTestCertificate, type TestCertificate } from '../servers/certs';
 import { startDovecot, type DovecotServer } from '../servers/dovecot';
 import { startOAuthServer, type OAuthTestServer } from '../servers/oauth';
-import { tempDataDir } from './support/dataDir';
+import { openOwnedCore, tempDataDir } from './support/dataDir';
 import { buildMessage, csvLog } from './support/mailFixtures';
 import { jsonLines, runCli } from './support/cli';
 
@@ -30,9 +30,7 @@ beforeAll(async () => {
   cert = await createTestCertificate(certDir);
   oauth = await startOAuthServer({ user: alice.user });
   dovecot = await startDovecot({ users: [alice], cert, oauth2: { introspectionUrl: oauth.introspectionUrl } });
-  const opened = await openAppCore({ dataDir, ownerKind: 'serve', memoryLimit: '1GB' });
-  if ('served' in opened) throw new Error('expected to own the data folder');
-  core = opened;
+  core = await openOwnedCore(dataDir);
   api = createLocalApi(core.rpc, core.events);
 });
 
@@ -106,8 +104,7 @@ describe('device-code sign-in (RFC 8628) against the test authorization server',
 describe('logscope account login on a headless server', () => {
   it('When an account is signed in with the device code, Then the prompt is on stderr, the account uses the grant, and logscope fetch collects with it', async () => {
     const cliDir = tempDataDir('logscope-device-cli-');
-    const opened = await openAppCore({ dataDir: cliDir, ownerKind: 'serve', memoryLimit: '1GB' });
-    if ('served' in opened) throw new Error('expected to own the data folder');
+    const opened = await openOwnedCore(cliDir);
     const cliApi = createLocalApi(opened.rpc, opened.events);
     await cliApi.call('mail.accounts.create', {
       name: 'headless',

@@ -2,14 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAppCore, type AppCore } from '../../src/main/app';
+import type { AppCore } from '../../src/main/app';
 import { createLocalApi } from '../../src/main/transport/local';
 import type { Api } from '../../src/shared/api/client';
 import type { MailListener } from '../../src/shared/api/contract/mail';
 import { AppError } from '../../src/shared/api/errors';
 import { createTestCertificate, type TestCertificate } from '../servers/certs';
 import { startDovecot, type DovecotServer } from '../servers/dovecot';
-import { tempDataDir } from './support/dataDir';
+import { openOwnedCore, tempDataDir } from './support/dataDir';
 import { buildMessage, csvLog } from './support/mailFixtures';
 import { jsonLines, runCli, spawnServe } from './support/cli';
 
@@ -31,9 +31,7 @@ beforeAll(async () => {
   dovecot = await startDovecot({ users: [alice], cert });
   noIdle = await startDovecot({ users: [alice], cert, imapCapability: 'IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE SORT THREAD=REFERENCES MULTIAPPEND UNSELECT CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED I18NLEVEL=1 LITERAL+ BINARY MOVE' });
   // A pause long enough that a message appended after the drop arrives while the listener is away.
-  const opened = await openAppCore({ dataDir, ownerKind: 'serve', memoryLimit: '1GB', mailReconnectBackoff: { firstMs: 2000, maxMs: 4000 } });
-  if ('served' in opened) throw new Error('expected to own the data folder');
-  core = opened;
+  core = await openOwnedCore(dataDir, { mailReconnectBackoff: { firstMs: 2000, maxMs: 4000 } });
   api = createLocalApi(core.rpc, core.events);
 });
 
@@ -178,8 +176,7 @@ describe('push collection in logscope serve', () => {
   it('When logscope serve runs, Then a message appended to a rule folder lands in its dataset with no job scheduled', async () => {
     // The built command (npx electron-vite build) with a rule and no fetch job: only a listener can fetch.
     const serveDir = tempDataDir('logscope-mailpush-serve-');
-    const setup = await openAppCore({ dataDir: serveDir, ownerKind: 'cli', memoryLimit: '1GB' });
-    if ('served' in setup) throw new Error('expected to own the data folder');
+    const setup = await openOwnedCore(serveDir, { ownerKind: 'cli' });
     const setupApi = createLocalApi(setup.rpc, setup.events);
     const account = await setupApi.call('mail.accounts.create', {
       name: 'served push',

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
-import { openAppCore, type AppCore } from '../../../src/main/app';
+import { openAppCore, type AppCore, type AppCoreOptions } from '../../../src/main/app';
 import { minerWorkerFromSource } from './minerWorker';
 
 /** A fresh data folder per test file, removed afterwards. */
@@ -12,9 +12,12 @@ export function tempDataDir(prefix = 'logscope-test-'): string {
   return dir;
 }
 
-/** The composition root as the app builds it (patterns mined in a worker thread), owning `dataDir`. */
-export async function openOwnedCore(dataDir: string, options: { seedDemo?: boolean } = {}): Promise<AppCore> {
-  const core = await openAppCore({ dataDir, ownerKind: 'serve', seedDemo: options.seedDemo ?? false, memoryLimit: '1GB', minerWorker: minerWorkerFromSource });
+/**
+ * The composition root as the app builds it (patterns mined in a worker thread), owning `dataDir`;
+ * `options` adds what a test needs on top (a backoff, a browser stand-in).
+ */
+export async function openOwnedCore(dataDir: string, options: Partial<Omit<AppCoreOptions, 'dataDir'>> = {}): Promise<AppCore> {
+  const core = await openAppCore({ dataDir, ownerKind: 'serve', seedDemo: false, memoryLimit: '1GB', minerWorker: minerWorkerFromSource, ...options });
   if ('served' in core) throw new Error('expected to own the data folder');
   return core;
 }
