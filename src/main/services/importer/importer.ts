@@ -441,7 +441,7 @@ export function createImportService(deps: ImportDeps) {
   async function importSource(request: ImportFileRequest): Promise<SourceOutcome[]> {
     const name = request.name ?? path.basename(request.path);
     const failed = (file: string, error: unknown): SourceOutcome => {
-      if (error instanceof AppError && error.code === 'cancelled') throw error;
+      if (request.signal?.aborted || (error instanceof AppError && error.code === 'cancelled')) throw cancelledBy(error);
       return { ok: false, file, error };
     };
     let stats: fs.Stats;
@@ -960,10 +960,15 @@ export function createImportService(deps: ImportDeps) {
       // different speeds, and each phase counts its bytes from the start again.
       let phaseOf: { phase: string; since: number } = { phase: '', since };
       let bytesTotalSeen = 0;
+      let sentAt = -Infinity;
       const emit = (phase: 'reading' | 'importing' | 'finishing' | 'done', bytesDone: number, bytesTotal: number, rows: number) => {
         const now = performance.now();
-        if (phaseOf.phase !== phase) phaseOf = { phase, since: now };
         bytesTotalSeen = Math.max(bytesTotalSeen, bytesTotal);
+        // The file scan reports every chunk read (hundreds a second); every window re-renders on
+        // each event, so within a phase at most one goes out per interval.
+        if (phaseOf.phase === phase && phase !== 'done' && now - sentAt < progressIntervalMs) return;
+        sentAt = now;
+        if (phaseOf.phase !== phase) phaseOf = { phase, since: now };
         const phaseSeconds = (now - phaseOf.since) / 1000;
         const bytesPerSecond = phaseSeconds > 0 ? bytesDone / phaseSeconds : 0;
         events.emit('import.progress', {
@@ -999,12 +1004,13 @@ export function createImportService(deps: ImportDeps) {
             emit('done', bytesTotalSeen, bytesTotalSeen, outcome.result.rows);
             results.push({ ok: true, result: outcome.result });
           } else {
+            if (signal.aborted) throw cancelledBy(outcome.error);
             log.warn('import failed', { file: outcome.file, error: outcome.error });
             results.push({ ok: false, file: outcome.file, error: toWireError(outcome.error) });
           }
         }
       } catch (error) {
-        if (error instanceof AppError && error.code === 'cancelled') throw error;
+        if (signal.aborted || (error instanceof AppError && error.code === 'cancelled')) throw cancelledBy(error);
         log.warn('import failed', { file: name, error });
         results.push({ ok: false, file: name, error: toWireError(error) });
       } finally {
@@ -1229,6 +1235,9 @@ async function writeTail(source: string, target: string, fromByte: number, detec
   await pipeline(fs.createReadStream(source, { start: fromByte }), out);
 }
 
+/** The least time between two progress events of one phase of one file. */
+const progressIntervalMs = 200;
+
 function startProgressPolling(connection: DbConnection, bytesTotal: number, request: ImportFileRequest) {
   let phase: 'importing' | 'finishing' = 'importing';
   let rows = 0;
@@ -1285,6 +1294,15 @@ function fileError(error: unknown, file: string, duringRead = false): AppError {
   if (code === 'EACCES' || code === 'EPERM') return new AppError('file_unreadable', { file, reason: code }, { cause: error });
   if (code === 'EISDIR') return new AppError('file_is_directory', { file }, { cause: error });
   return new AppError('file_unreadable', { file, reason: firstLine(error) }, { cause: error });
+}
+
+/**
+ * After a cancel, whatever a step then fails with (a statement DuckDB interrupted, a stream
+ * torn down mid-read, seen as a failed import under load) is the cancel itself: the
+ * transaction rolled back, and the file is not to be reported as unreadable.
+ */
+function cancelledBy(error: unknown): AppError {
+  return error instanceof AppError && error.code === 'cancelled' ? error : new AppError('cancelled', {}, { cause: error });
 }
 
 function importError(error: unknown, file: string): AppError {
