@@ -168,6 +168,13 @@ describe('logfmt: key=value lines become columns', () => {
     expect(rejects.rows.map((r) => [r.line, r.raw])).toEqual([[4, 'panic: runtime error: index out of range']]);
   });
 
+  it('When fewer than half the lines are pairs, Then it is not guessed logfmt, and forced so it reads the pairs and rejects the rest', async () => {
+    const file = write('mostly-text.log', [goLog[0]!, 'plain words one', 'plain words two', goLog[2]!, 'plain words three']);
+    expect((await previewOf(file)).format).toBe('lines');
+    const forced = await previewOf(file, { format: 'logfmt' });
+    expect(forced).toMatchObject({ format: 'logfmt', timeColumn: 'time', sampleRecords: 2, sampleRejected: 3 });
+  });
+
   it('When Heroku router lines carry a head, Then its time is the time column and `at=` the level', async () => {
     const heroku = [
       '2014-01-01T00:00:00.123456+00:00 heroku[router]: at=info method=GET path="/" status=200 bytes=13',

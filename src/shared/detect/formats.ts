@@ -112,7 +112,7 @@ export function sampleGrammars(lines: readonly string[]): LineGrammar[] {
 export function scoreFormats(text: string): FormatScores {
   const lines = sampleLines(text);
   const access = detectAccessLayout(lines);
-  const logfmt = detectLogfmt(lines);
+  const logfmt = detectLogfmt(lines, 0);
   return {
     lines: lines.length,
     json: lines.filter(isJsonObject).length,

@@ -67,7 +67,15 @@ describe('detectLogfmt', () => {
   it('is not logfmt when pairs are the lesser part of the lines', () => {
     const lines = Array.from({ length: 10 }, (_, i) => `2024-03-04 09:15:0${i} INFO Connection from client closed after idle timeout id=${i}`);
     expect(detectLogfmt(lines)).toBeNull();
+    expect(detectLogfmt(lines, 0)).toBeNull();
     expect(chooseFormat(lines.join('\n')).guess.format).toBe('log');
+  });
+  it('is offered as a reading when some lines are pairs, and chosen at half', () => {
+    const lines = [...goLines, 'plain words one', 'plain words two', 'plain words three', 'plain words four'];
+    expect(detectLogfmt(lines)).toBeNull();
+    const { guess, candidates } = chooseFormat(lines.join('\n'));
+    expect(guess.format).not.toBe('logfmt');
+    expect(candidates.find((c) => c.guess.format === 'logfmt')?.fits).toBeCloseTo(3 / 7);
   });
   it('is chosen over the log grammar when half the lines are pairs', () => {
     expect(chooseFormat([...goLines, 'not logfmt at all'].join('\n')).guess.format).toBe('logfmt');

@@ -79,12 +79,13 @@ function styleOfValues(values: readonly string[]): TimeStyleId | null {
 }
 
 /**
- * The logfmt layout of a sample, when at least half its lines are logfmt; null otherwise.
+ * The logfmt layout of a sample, when at least `minShare` of its lines are logfmt (and one
+ * is); null otherwise. Detection offers it as a reading at any share, and chooses it at half.
  * The columns are the keys of most (over half) the logfmt lines, in the order they first appear.
  */
-export function detectLogfmt(lines: readonly string[]): { layout: LogfmtLayout; share: number } | null {
+export function detectLogfmt(lines: readonly string[], minShare = 0.5): { layout: LogfmtLayout; share: number } | null {
   const splits = lines.map(splitLogfmtLine).filter(isLogfmtLine) as { head: string; pairs: [string, string][] }[];
-  if (splits.length === 0 || splits.length < lines.length * 0.5) return null;
+  if (splits.length === 0 || splits.length < lines.length * minShare) return null;
   const seen = new Map<string, string[]>();
   for (const split of splits) {
     const keysOfLine = new Set<string>();

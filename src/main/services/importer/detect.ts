@@ -256,8 +256,8 @@ async function detectText(
     const time = layout.fields.find((f) => f.role === 'time_open' || f.role === 'time_single');
     timeLayout = time?.role === 'time_single' ? '[2024-03-04T09:15:02+09:00]' : '[04/Mar/2024:09:15:02 +0900]';
   } else if (format === 'logfmt') {
-    const layout = guess?.format === 'logfmt' ? guess.layout : detectLogfmt(lines)?.layout;
-    if (!layout) throw new AppError('format_not_recognised', { file: sample.fileName, detail: 'fewer than half the lines are key=value pairs' });
+    const layout = guess?.format === 'logfmt' ? guess.layout : detectLogfmt(lines, 0)?.layout;
+    if (!layout) throw new AppError('format_not_recognised', { file: sample.fileName, detail: 'no line is made of key=value pairs' });
     const compiled = new RegExp(layout.regex.source);
     const entries = lines.map((l) => execGrouped(layout.regex, compiled, l)).filter((e): e is Record<string, string> => e !== null);
     const styleId = layout.headTime ?? layout.keys.find((k) => k.kind === 'time')?.style ?? null;
