@@ -84,3 +84,41 @@ describe('an access log line cut off in its user agent', () => {
     await context.close();
   });
 });
+
+describe('a logfmt file, and a text log whose entries span lines', () => {
+  const logfmt = [
+    'time=2024-03-04T09:15:02Z level=info msg="server started" port=8080 took=1.5',
+    'time=2024-03-04T09:15:03Z level=warn msg="slow \\"orders\\" query" port=8080 took=250.25',
+    'time=2024-03-04T09:15:04Z level=error msg=failed port=8081 took=3 user=alice',
+    'panic: runtime error: index out of range',
+    'time=2024-03-04T09:15:05Z level=debug msg="<b>not markup</b>" port=8082 took=0.5',
+  ].join('\n');
+  // Every entry is followed by a line its grammar does not read: it joins the entry, but does not fit.
+  const wrapped = Array.from({ length: 5 }, (_, i) => `2024-03-04 09:15:0${i} INFO job ${i} wrote\npayload of job ${i}`).join('\n');
+
+  it.each([
+    ['en', 'en-US', 'light', '4 of 5 sample lines fit LOGFMT (80 %)', '80 % of the sample lines fit LOGFMT.', '5 of 10 sample lines fit LOG (50 %)', '50 % of the sample lines fit LOG.'],
+    ['ko', 'ko-KR', 'dark', '표본 5줄 중 4줄이 LOGFMT 형식에 맞습니다(80 %)', '표본 줄의 80 %가 LOGFMT 형식에 맞습니다.', '표본 10줄 중 5줄이 LOG 형식에 맞습니다(50 %)', '표본 줄의 50 %가 LOG 형식에 맞습니다.'],
+    ['en', 'en-US', 'dark', '4 of 5 sample lines fit LOGFMT (80 %)', '80 % of the sample lines fit LOGFMT.', '5 of 10 sample lines fit LOG (50 %)', '50 % of the sample lines fit LOG.'],
+    ['ko', 'ko-KR', 'light', '표본 5줄 중 4줄이 LOGFMT 형식에 맞습니다(80 %)', '표본 줄의 80 %가 LOGFMT 형식에 맞습니다.', '표본 10줄 중 5줄이 LOG 형식에 맞습니다(50 %)', '표본 줄의 50 %가 LOG 형식에 맞습니다.'],
+  ] as const)('the preview shows the keys as columns, and counts what fits in lines twice alike (%s, %s, %s)', async (lang, locale, scheme, logfmtNote, logfmtFits, wrappedNote, wrappedFits) => {
+    const { page, errors, context } = await openApp(browser, app.server.url, { locale, colorScheme: scheme });
+    await page.getByTestId('dataset-demo_service').waitFor();
+    await dropFile(page, 'service.logfmt', logfmt);
+    const card = page.getByTestId('import-file-service.logfmt');
+    for (const column of ['time', 'level', 'message', 'port', 'took', 'other_pairs']) await card.getByRole('columnheader', { name: new RegExp(`^${column}\\b`) }).waitFor();
+    await card.getByText(logfmtNote).waitFor();
+    await card.getByTestId('format-alternatives').getByText(logfmtFits).waitFor();
+    // A value from the log is shown as text, never as markup.
+    await card.getByText('<b>not markup</b>').waitFor();
+    await screenshot(page, `logfmt-preview-${lang}-${scheme}`);
+    await dropFile(page, 'wrapped.log', wrapped);
+    const wrappedCard = page.getByTestId('import-file-wrapped.log');
+    await wrappedCard.getByText(wrappedNote).waitFor();
+    await wrappedCard.getByTestId('format-alternatives').getByText(wrappedFits).waitFor();
+    await wrappedCard.scrollIntoViewIfNeeded();
+    await screenshot(page, `fit-in-lines-${lang}-${scheme}`);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});

@@ -47,7 +47,7 @@ describe('dropping files on the window', () => {
     await ordersCard.getByText('CSV', { exact: true }).waitFor();
     await page.getByTestId('import-file-events.jsonl').getByText('JSONL', { exact: true }).waitFor();
     await page.getByText('1 line of the first part could not be read').waitFor();
-    await page.getByTestId('import-file-events.jsonl').getByText('2 of 3 sample entries fit JSONL (66 %)').waitFor();
+    await page.getByTestId('import-file-events.jsonl').getByText('2 of 3 sample lines fit JSONL (66 %)').waitFor();
     // The Korean header was kept and its time read in the browser's zone; correct the zone.
     await ordersCard.getByRole('columnheader', { name: /주문시각/ }).waitFor();
     await ordersCard.getByLabel('Time zone for times without an offset').fill('America/New_York');

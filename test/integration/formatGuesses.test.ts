@@ -127,11 +127,64 @@ describe('lenient fields: a line cut off in its last field', () => {
     // Combined is nginx's default as much as Apache's: either flavour reads it.
     expect(result).toMatchObject({ lines: 10, rows: 10, rejected: 0 });
     expect(Object.fromEntries((await rows(`SELECT status, count(*) FROM cut GROUP BY status`)).map(([s, n]) => [Number(s), Number(n)]))).toEqual(byAwk);
-    // A field after the cut is empty text, not absent.
-    expect(await rows(`SELECT path, referer, user_agent FROM cut WHERE _partial ORDER BY path`)).toEqual([
-      ['/p/3', null, 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWe'],
-      ['/p/7', 'http://exam', ''],
+    // A field after the cut was never written: NULL, as a field the line lacks. Each row keeps its own line number.
+    expect(await rows(`SELECT _ls_line, path, referer, user_agent FROM cut WHERE _partial ORDER BY _ls_line`)).toEqual([
+      [4, '/p/3', null, 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWe'],
+      [8, '/p/7', 'http://exam', null],
     ]);
+    expect(await rows(`SELECT _ls_line, path FROM cut ORDER BY _ls_line`)).toEqual(statuses.map((_, i) => [i + 1, `/p/${i}`]));
     expect(await rows(`SELECT count(*) FROM cut WHERE NOT _partial`)).toEqual([[8]]);
+  });
+});
+
+describe('logfmt: key=value lines become columns', () => {
+  const goLog = [
+    'time=2024-03-04T09:15:02.250Z level=info msg="server started" port=8080 took=1.5',
+    'time=2024-03-04T09:15:03Z level=warn msg="slow \\"orders\\" query, 250 ms" port=8080 took=250.25',
+    'time=2024-03-04T09:15:04Z level=error msg=failed port=8081 took=3 user=alice',
+    'panic: runtime error: index out of range',
+    'time=2024-03-04T09:15:05Z level=debug msg="port=9 inside a message" port=8082 took=0.5',
+  ];
+
+  it('When a Go logfmt file is previewed, Then the user sees its keys as typed columns, and the line that is not logfmt as a reject', async () => {
+    const preview = await previewOf(write('service.logfmt', goLog));
+    expect(preview).toMatchObject({ format: 'logfmt', timeColumn: 'time', sampleRejected: 1 });
+    expect(preview.fits).toBeCloseTo(0.8);
+    expect(preview.columns.map((c) => `${c.name}:${c.type}`)).toEqual([
+      'time:TIMESTAMP', 'level:VARCHAR', 'message:VARCHAR', 'port:BIGINT', 'took:DOUBLE', 'other_pairs:VARCHAR',
+    ]);
+  });
+
+  it('When it is imported, Then values, time and level are read in SQL, extra keys kept as pairs, and the odd line rejected with its number', async () => {
+    const result = await importOne(path.join(files, 'service.logfmt'), { dataset: { kind: 'new', name: 'service' }, timeZone: 'UTC' });
+    expect(result).toMatchObject({ format: 'logfmt', lines: 5, rows: 4, rejected: 1, timeColumn: 'time', timeUnparsed: 0, levelColumn: 'level' });
+    expect(await rows(`SELECT _ls_line, time, level, message, port, took, other_pairs FROM service ORDER BY _ls_line`)).toEqual([
+      [1, '2024-03-04T09:15:02.250Z', 'INFO', 'server started', 8080, 1.5, null],
+      [2, '2024-03-04T09:15:03.000Z', 'WARN', 'slow "orders" query, 250 ms', 8080, 250.25, null],
+      [3, '2024-03-04T09:15:04.000Z', 'ERROR', 'failed', 8081, 3, 'user=alice'],
+      [5, '2024-03-04T09:15:05.000Z', 'DEBUG', 'port=9 inside a message', 8082, 0.5, null],
+    ]);
+    const rejects = await api.call('rejects.page', { datasetId: result.datasetId!, offset: 0, limit: 10 });
+    expect(rejects.rows.map((r) => [r.line, r.raw])).toEqual([[4, 'panic: runtime error: index out of range']]);
+  });
+
+  it('When fewer than half the lines are pairs, Then it is not guessed logfmt, and forced so it reads the pairs and rejects the rest', async () => {
+    const file = write('mostly-text.log', [goLog[0]!, 'plain words one', 'plain words two', goLog[2]!, 'plain words three']);
+    expect((await previewOf(file)).format).toBe('lines');
+    const forced = await previewOf(file, { format: 'logfmt' });
+    expect(forced).toMatchObject({ format: 'logfmt', timeColumn: 'time', sampleRecords: 2, sampleRejected: 3 });
+  });
+
+  it('When Heroku router lines carry a head, Then its time is the time column and `at=` the level', async () => {
+    const heroku = [
+      '2014-01-01T00:00:00.123456+00:00 heroku[router]: at=info method=GET path="/" status=200 bytes=13',
+      '2014-01-01T00:00:01.5+00:00 heroku[router]: at=warning method=POST path="/log in" status=503 bytes=0 code=H12',
+    ];
+    const result = await importOne(write('router.log', heroku), { dataset: { kind: 'new', name: 'router' }, timeZone: 'UTC' });
+    expect(result).toMatchObject({ format: 'logfmt', rows: 2, rejected: 0, timeColumn: 'time', levelColumn: 'level' });
+    expect(await rows(`SELECT time, level, header, method, path, status, other_pairs FROM router ORDER BY _ls_line`)).toEqual([
+      ['2014-01-01T00:00:00.123456Z', 'INFO', 'heroku[router]:', 'GET', '/', 200, null],
+      ['2014-01-01T00:00:01.500Z', 'WARN', 'heroku[router]:', 'POST', '/log in', 503, 'code=H12'],
+    ]);
   });
 });

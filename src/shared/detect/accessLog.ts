@@ -171,7 +171,7 @@ function median(texts: readonly string[]): number {
 export function accessRecoveryRegex(layout: AccessLayout, lenient = true): GroupedRegex {
   return buildRegex((g) => {
     const bytesAt = lenient ? layout.fields.findIndex((field) => field.role === 'bytes') : layout.fields.length - 1;
-    const parts = layout.fields.map((field, index) => {
+    const partOf = (field: AccessField, index: number): string => {
       const last = index === layout.fields.length - 1;
       if (field.quoted) {
         const body = g(field.column, '(?:[^"\\\\]|\\\\.)*');
@@ -181,9 +181,15 @@ export function accessRecoveryRegex(layout: AccessLayout, lenient = true): Group
       if (field.role === 'time_open') return g(field.column, '\\[[^ \\]]*');
       if (field.role === 'time_close') return g(field.column, '[^ \\]]*\\]');
       return g(field.column, last ? '.*' : '[^ ]*');
-    });
-    // Each field after the bytes is there only when the one before it is (nested groups).
-    const tail = parts.slice(bytesAt + 1).reduceRight((rest, part) => `(?: ${part}${rest})?`, '');
+    };
+    // A field after the bytes is there only when the one before it is (nested groups). Its
+    // group, space included, says whether it was: an absent field reads '' as an empty one
+    // does, and must become NULL (`absentFieldsAsNull`).
+    const parts = layout.fields.map((field, index) => (index > bytesAt ? g(presentGroup(field.column), () => ` ${partOf(field, index)}`) : partOf(field, index)));
+    const tail = parts.slice(bytesAt + 1).reduceRight((rest, part) => `(?:${part}${rest})?`, '');
     return `^${parts.slice(0, bytesAt + 1).join(' ')}${tail}$`;
   });
 }
+
+/** The recovery regex's group that holds a field after the bytes with its leading space, when the line has it. */
+export const presentGroup = (column: string): string => `present_${column}`;

@@ -5,7 +5,7 @@ const text = (...lines: string[]) => lines.join('\n') + '\n';
 const repeat = (count: number, line: (i: number) => string) => Array.from({ length: count }, (_, i) => line(i));
 const guessOf = (sample: string) => {
   const { guess } = chooseFormat(sample);
-  return { format: guess.format, variant: 'grammar' in guess ? guess.grammar.variant : 'layout' in guess ? guess.layout.flavour : null };
+  return { format: guess.format, variant: 'grammar' in guess ? guess.grammar.variant : guess.format === 'nginx' || guess.format === 'apache' ? guess.layout.flavour : null };
 };
 
 describe('chooseFormat: text logs, by how their lines start', () => {

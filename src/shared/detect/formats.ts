@@ -3,6 +3,7 @@ import { guessDelimiter } from './delimiter';
 import { canonicalLevel } from './levels';
 import { inferHeader } from './headerInference';
 import { allGrammars, continuationLike, inferredGrammar, levelGroupOf, type LineGrammar } from './lineFormats';
+import { detectLogfmt, type LogfmtLayout } from './logfmt';
 import { execGrouped, type GroupedRegex } from './regex';
 import { parseUserPattern } from './userPattern';
 
@@ -13,7 +14,8 @@ import { parseUserPattern } from './userPattern';
  * grammar and the share of lines it accounts for — not fitted to particular files:
  *
  * 1. JSON lines when half the non-blank lines are JSON objects.
- * 2. An access log when half the lines split into an access-log layout.
+ * 2. An access log when half the lines split into an access-log layout; then logfmt when
+ *    half the lines are mostly `key=value` pairs (a short head allowed).
  * 3. Delimited text when one delimiter splits nearly every record into the same three or
  *    more fields, and no log grammar reads nearly every line (a TSV whose rows start with a
  *    timestamp is still a TSV).
@@ -33,6 +35,7 @@ export type FormatGuess =
   | { format: 'jsonl' }
   | { format: 'csv' | 'tsv' }
   | { format: 'nginx' | 'apache'; layout: AccessLayout }
+  | { format: 'logfmt'; layout: LogfmtLayout }
   | { format: LineGrammar['format']; grammar: LineGrammar }
   | { format: 'pattern'; name: string; pattern: string; regex: GroupedRegex }
   | { format: 'lines' };
@@ -52,6 +55,8 @@ export interface FormatScores {
   json: number;
   access: number;
   accessLayout: AccessLayout | null;
+  logfmt: number;
+  logfmtLayout: LogfmtLayout | null;
   grammars: GrammarScore[];
   delimiter: { delimiter: string; fields: number; consistency: number } | null;
 }
@@ -107,11 +112,14 @@ export function sampleGrammars(lines: readonly string[]): LineGrammar[] {
 export function scoreFormats(text: string): FormatScores {
   const lines = sampleLines(text);
   const access = detectAccessLayout(lines);
+  const logfmt = detectLogfmt(lines, 0);
   return {
     lines: lines.length,
     json: lines.filter(isJsonObject).length,
     access: access ? Math.round(access.share * lines.length) : 0,
     accessLayout: access?.layout ?? null,
+    logfmt: logfmt ? Math.round(logfmt.share * lines.length) : 0,
+    logfmtLayout: logfmt?.layout ?? null,
     grammars: sampleGrammars(lines).map((g) => scoreGrammar(g, lines)),
     delimiter: guessDelimiter(text),
   };
@@ -151,6 +159,7 @@ export function candidateFormats(scores: FormatScores, lines: readonly string[])
   const candidates: FormatCandidate[] = [];
   if (scores.json > 0) candidates.push({ guess: { format: 'jsonl' }, fits: scores.json / total });
   if (scores.accessLayout && scores.access > 0) candidates.push({ guess: { format: scores.accessLayout.flavour, layout: scores.accessLayout }, fits: scores.access / total });
+  if (scores.logfmtLayout && scores.logfmt > 0) candidates.push({ guess: { format: 'logfmt', layout: scores.logfmtLayout }, fits: scores.logfmt / total });
   if (table) candidates.push({ guess: { format: delimited.delimiter === '\t' ? 'tsv' : 'csv' }, fits: delimited.consistency });
   const families = new Set(scores.grammars.map((s) => s.grammar.format));
   for (const family of families) {
@@ -183,6 +192,8 @@ function decide(text: string, scores: FormatScores, saved: readonly { name: stri
   if (scores.json >= total * 0.5) return { format: 'jsonl' };
   const lines = sampleLines(text);
   if (scores.accessLayout && scores.access >= total * 0.5) return { format: scores.accessLayout.flavour, layout: scores.accessLayout };
+  // The user's own pattern for these lines outranks reading them as pairs.
+  if (scores.logfmtLayout && scores.logfmt >= total * 0.5 && !savedPatternGuess(lines, saved)) return { format: 'logfmt', layout: scores.logfmtLayout };
   const best = bestGrammar(scores.grammars);
   const share = best ? best.entries / total : 0;
   const delimited = scores.delimiter;
@@ -194,14 +205,8 @@ function decide(text: string, scores: FormatScores, saved: readonly { name: stri
   // A header row of distinct names, as many as the usual record has fields, makes it a table
   // even when some records are malformed (they become rejects, not one long message each).
   if (delimited && headed && namesHeader(lines[0]!, delimited.delimiter, delimited.fields)) return delimitedFormat();
-  for (const pattern of saved) {
-    const parsed = parseUserPattern(pattern.pattern);
-    if (!parsed.ok || parsed.regex.groups.length < 3) continue;
-    const compiled = new RegExp(parsed.regex.source);
-    const entries = lines.filter((l) => compiled.test(l)).length;
-    const continuations = lines.filter((l) => !compiled.test(l) && continuationLike.test(l)).length;
-    if (entries >= total * 0.5 && entries + continuations >= total * 0.9) return { format: 'pattern', name: pattern.name, pattern: pattern.pattern, regex: parsed.regex };
-  }
+  const savedGuess = savedPatternGuess(lines, saved);
+  if (savedGuess) return savedGuess;
   const coverage = best ? (best.entries + best.continuations) / total : 0;
   const asLog = () => ({ format: best!.grammar.format, grammar: best!.grammar }) as FormatGuess;
   if (best && share >= 0.5) return asLog();
@@ -212,4 +217,17 @@ function decide(text: string, scores: FormatScores, saved: readonly { name: stri
   if (delimited && (!best || delimited.consistency > coverage)) return delimitedFormat();
   if (best && share >= 0.05 && coverage >= 0.6) return asLog();
   return { format: 'lines' };
+}
+
+/** The first saved pattern that reads half the lines and, with their continuations, 90 % of them. */
+function savedPatternGuess(lines: readonly string[], saved: readonly { name: string; pattern: string }[]): FormatGuess | null {
+  for (const pattern of saved) {
+    const parsed = parseUserPattern(pattern.pattern);
+    if (!parsed.ok || parsed.regex.groups.length < 3) continue;
+    const compiled = new RegExp(parsed.regex.source);
+    const entries = lines.filter((l) => compiled.test(l)).length;
+    const continuations = lines.filter((l) => !compiled.test(l) && continuationLike.test(l)).length;
+    if (entries >= lines.length * 0.5 && entries + continuations >= lines.length * 0.9) return { format: 'pattern', name: pattern.name, pattern: pattern.pattern, regex: parsed.regex };
+  }
+  return null;
 }

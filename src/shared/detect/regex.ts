@@ -10,12 +10,16 @@ export interface GroupedRegex {
   groups: string[];
 }
 
-/** Builds a regex from parts; `group(name, body)` adds a numbered group and records its name. */
-export function buildRegex(build: (group: (name: string, body: string) => string) => string): GroupedRegex {
+/**
+ * Builds a regex from parts; `group(name, body)` adds a numbered group and records its name.
+ * A group around other groups takes its body as a function, so its name is recorded before
+ * theirs, in the order the groups open.
+ */
+export function buildRegex(build: (group: (name: string, body: string | (() => string)) => string) => string): GroupedRegex {
   const groups: string[] = [];
   const source = build((name, body) => {
     groups.push(name);
-    return `(${body})`;
+    return `(${typeof body === 'function' ? body() : body})`;
   });
   return { source, groups };
 }

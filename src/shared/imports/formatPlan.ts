@@ -43,10 +43,10 @@ const typed = (name: string, source: string[], expression: string, type: string)
 });
 
 /**
- * The time column of a timestamp in `style`, read from a regex group: the text rewritten as
- * the sample needs (`timeRewrites`: fractions after `,` or `:`, zone names), then read.
+ * The time column of a timestamp in `style`, read from a regex group (or an expression
+ * over the groups, `value`): the text rewritten as the sample needs (`timeRewrites`: fractions after `,` or `:`, zone names), then read.
  */
-export function styleTimeColumn(style: TimeStyle, group: string, samples: readonly string[], completion: TimeCompletion | null): PlannedColumn {
+export function styleTimeColumn(style: TimeStyle, group: string, samples: readonly string[], completion: TimeCompletion | null, value = g(group)): PlannedColumn {
   const rewrites = timeRewrites(style, samples);
   const normalized = samples.map((s) => normalizeTimeText(s, rewrites));
   // Values that carry an offset are instants; a style reads them with `%z` when most do.
@@ -68,7 +68,7 @@ export function styleTimeColumn(style: TimeStyle, group: string, samples: readon
       ...(completes ? { completion } : {}),
     };
   }
-  return { name: 'time', path: [group], sourceType: 'VARCHAR', type: 'TIMESTAMP', asJson: false, time, expression: nonEmpty(normalizedTimeSql(g(group), rewrites)) };
+  return { name: 'time', path: [group], sourceType: 'VARCHAR', type: 'TIMESTAMP', asJson: false, time, expression: nonEmpty(normalizedTimeSql(value, rewrites)) };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { presentGroup } from '../detect/accessLog';
 import { quoteIdent, quoteLiteral } from '../sql/quote';
 import { lineColumn, lineLimitOptions, partialColumn, selectListSql, sourceColumn, spanColumn, type AccessReader, type LinesReader, type PlannedColumn } from './plan';
 
@@ -36,11 +37,21 @@ export function linesSourceSql(reader: LinesReader, pathParam: string, rejectsTa
 
 const groupList = (groups: readonly string[]) => `[${groups.map(quoteLiteral).join(', ')}]`;
 
+/**
+ * `* REPLACE` for the fields of an access log's recovery regex a cut line does not have
+ * (`presentGroup`): NULL, as the split gives for no value, not the '' RE2 gives an absent group.
+ */
+function absentFieldsAsNull(groups: readonly string[]): string {
+  const fields = groups.filter((group) => groups.includes(presentGroup(group)));
+  if (fields.length === 0) return '';
+  return ` REPLACE (${fields.map((f) => `CASE WHEN ${quoteIdent(presentGroup(f))} <> '' THEN ${quoteIdent(f)} END AS ${quoteIdent(f)}`).join(', ')})`;
+}
+
 /** The entries: the lines the entry regex matches, its groups as columns (or `text` alone). */
 export function entriesSql(reader: LinesReader, lines: string): string {
   if (!reader.entry) return `(SELECT ${recordNumber}, text FROM ${lines} WHERE text IS NOT NULL)`;
   const extract = `unnest(regexp_extract(text, ${quoteLiteral(reader.entry.source)}, ${groupList(reader.entry.groups)}))`;
-  return `(SELECT * FROM (SELECT ${recordNumber}, ${extract} FROM ${lines}) WHERE "_m" <> '')`;
+  return `(SELECT *${absentFieldsAsNull(reader.entry.groups)} FROM (SELECT ${recordNumber}, ${extract} FROM ${lines}) WHERE "_m" <> '')`;
 }
 
 export interface LineStatementSpec {
@@ -158,16 +169,23 @@ export function shiftsTableSql(table: string, shifts: readonly { fromRecord: num
 /**
  * Access logs, after DuckDB's split: each record it refused, cut back into its physical
  * lines (an unclosed quote makes one record of two lines; blank lines before it ride along
- * at its start). `line` is the record's first line in the file read.
+ * at its start). `line` is the record's first line in the file read. DuckDB's `line`
+ * counts records, not lines: after a refused record of two lines, the next one's number is
+ * one short — so each record moves down by the lines the refused records before it took
+ * beyond their first.
  */
 export function accessRejectPiecesSql(rejectsTable: string, piecesTable: string): string {
   return `CREATE TEMP TABLE ${quoteIdent(piecesTable)} AS
 WITH records AS (
   SELECT line, any_value(error_type || ': ' || error_message) AS reason,
          regexp_replace(regexp_replace(any_value(csv_line), '^[\\r\\n]+', ''), '[\\r\\n]+$', '') AS raw
-  FROM temp.${quoteIdent(rejectsTable)} GROUP BY line)
+  FROM temp.${quoteIdent(rejectsTable)} GROUP BY line),
+placed AS (
+  SELECT line + coalesce(sum(len(string_split(raw, chr(10))) - 1) OVER (ORDER BY line ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS line,
+         reason, raw
+  FROM records)
 SELECT line + k AS line, reason, rtrim(piece, chr(13)) AS piece
-FROM (SELECT line, reason, unnest(string_split(raw, chr(10))) AS piece, unnest(range(len(string_split(raw, chr(10))))) AS k FROM records)`;
+FROM (SELECT line, reason, unnest(string_split(raw, chr(10))) AS piece, unnest(range(len(string_split(raw, chr(10))))) AS k FROM placed)`;
 }
 
 /** The refused lines the recovery regex reads: rows, numbered by their line. */
@@ -175,7 +193,7 @@ export function accessRecoveryInsertSql(spec: { target: string; reader: AccessRe
   const extract = `unnest(regexp_extract(piece, ${quoteLiteral(`(${spec.reader.recovery.source})`)}, ${groupList(['_m', ...spec.reader.recovery.groups])}))`;
   return `INSERT INTO ${spec.target} BY NAME
 SELECT ${[...selectListSql(withCutLinesMarked(spec.columns, spec.reader.complete), spec.zone), `$sourceId::INTEGER AS ${quoteIdent(sourceColumn)}`, `$lineOffset::BIGINT + line AS ${quoteIdent(lineColumn)}`].join(',\n       ')}
-FROM (SELECT * FROM (SELECT line, ${extract} FROM ${quoteIdent(spec.piecesTable)}) WHERE "_m" <> '')`;
+FROM (SELECT *${absentFieldsAsNull(spec.reader.recovery.groups)} FROM (SELECT line, ${extract} FROM ${quoteIdent(spec.piecesTable)}) WHERE "_m" <> '')`;
 }
 
 /** The refused lines the recovery regex cannot read either: rejected, with DuckDB's reason. */

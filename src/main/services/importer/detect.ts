@@ -19,6 +19,8 @@ import { timeStyle, type TimeStyle } from '../../../shared/detect/timeStyles';
 import { accessPlan, grammarPlan, plainLinesPlan, userPatternPlan, type ColumnUnit, type TextPlan } from '../../../shared/imports/formatPlan';
 import type { AccessReader, LinesReader } from '../../../shared/imports/plan';
 import { loadText } from './loadText';
+import { detectLogfmt } from '../../../shared/detect/logfmt';
+import { logfmtPlan } from '../../../shared/imports/logfmtPlan';
 import { numberLines } from './lineNumbers';
 import { entriesSql, linesSourceSql } from '../../../shared/imports/linePlan';
 import { completedTimeSql, timeExpression } from '../../../shared/sql/time';
@@ -247,12 +249,23 @@ async function detectText(
   let timeLayout: string | null = null;
   let completion: TimeCompletion | null = null;
   if (format === 'nginx' || format === 'apache') {
-    const layout = guess && 'layout' in guess ? guess.layout : detectAccessLayout(lines)?.layout;
+    const layout = guess && (guess.format === 'nginx' || guess.format === 'apache') ? guess.layout : detectAccessLayout(lines)?.layout;
     if (!layout) throw new AppError('format_not_recognised', { file: sample.fileName, detail: `no line reads as an ${format} access log` });
     plan = accessPlan(layout);
     shown = (plan.reader as AccessReader).recovery;
     const time = layout.fields.find((f) => f.role === 'time_open' || f.role === 'time_single');
     timeLayout = time?.role === 'time_single' ? '[2024-03-04T09:15:02+09:00]' : '[04/Mar/2024:09:15:02 +0900]';
+  } else if (format === 'logfmt') {
+    const layout = guess?.format === 'logfmt' ? guess.layout : detectLogfmt(lines, 0)?.layout;
+    if (!layout) throw new AppError('format_not_recognised', { file: sample.fileName, detail: 'no line is made of key=value pairs' });
+    const compiled = new RegExp(layout.regex.source);
+    const entries = lines.map((l) => execGrouped(layout.regex, compiled, l)).filter((e): e is Record<string, string> => e !== null);
+    const styleId = layout.headTime ?? layout.keys.find((k) => k.kind === 'time')?.style ?? null;
+    const style = styleId ? timeStyle(styleId) : null;
+    completion = style ? completionFor(style) : null;
+    plan = logfmtPlan(layout, entries, { delimiter, completion });
+    shown = layout.regex;
+    timeLayout = style?.example ?? null;
   } else if (format === 'pattern') {
     const saved = guess?.format === 'pattern' ? guess : null;
     const source = options.pattern ?? saved?.pattern ?? (options.patternName ? context.savedPatterns.find((p) => p.name === options.patternName)?.pattern : undefined);

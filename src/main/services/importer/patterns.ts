@@ -13,6 +13,7 @@ export const formatExamples: Record<ImportFormat, string> = {
   jsonl: '{"time":"2024-03-04T09:15:02Z","level":"INFO","message":"started"}',
   nginx: '203.0.113.7 - - [04/Mar/2024:09:15:02 +0900] "GET /api/items?page=2 HTTP/1.1" 200 1532 "-" "Mozilla/5.0" 0.012 0.010',
   apache: '203.0.113.7 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326 "http://www.example.com/start.html" "Mozilla/4.08"',
+  logfmt: 'time=2024-03-04T09:15:02Z level=info msg="request done" status=200 duration_ms=12',
   syslog: 'Jun 14 15:16:01 combo sshd(pam_unix)[19939]: authentication failure; logname= uid=0 euid=0 tty=NODEVssh',
   syslog5424: '<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 [exampleSDID@32473 iut="3"] An application event',
   log: '2015-07-29 17:41:44,747 - INFO  [QuorumPeer[myid=1]/0:2181:FastLeaderElection@774] - Notification time out: 3200',

@@ -13,7 +13,7 @@ import { Cell, ColumnInfo, DatasetId, IsoInstant, method } from '../schemas';
  * timestamp (or a syslog priority, or a level); a user's own regex; and `lines`, anything
  * else, one row per line. docs/formats.md has an example line of each.
  */
-export const importFormats = ['csv', 'tsv', 'jsonl', 'nginx', 'apache', 'syslog', 'syslog5424', 'log', 'python', 'logcat', 'pattern', 'lines'] as const;
+export const importFormats = ['csv', 'tsv', 'jsonl', 'nginx', 'apache', 'logfmt', 'syslog', 'syslog5424', 'log', 'python', 'logcat', 'pattern', 'lines'] as const;
 export const ImportFormat = z.enum(importFormats);
 export type ImportFormat = z.infer<typeof ImportFormat>;
 

@@ -379,11 +379,13 @@ function FileCard({
 function PreviewNotes({ preview }: { preview: FilePreview }) {
   const { t } = useTranslation();
   const notes: string[] = [t('imports.estimate', { count: preview.estimatedRows })];
-  // Detection chose the format most sample lines fit; say how many did.
-  const sampleEntries = preview.sampleRecords + preview.sampleRejected;
-  if (sampleEntries > 0) {
-    const percent = Math.floor((preview.sampleRecords / sampleEntries) * 100);
-    notes.push(t('imports.sampleFit', { count: sampleEntries, fit: preview.sampleRecords, percent, format: preview.format.toUpperCase() }));
+  // Detection chose the format most sample lines fit; say how many did. Counted in lines, as
+  // `fits` is (and the alternatives' share beside it): a text log's entry can span lines, and
+  // a line its grammar does not read still joins the entry before it.
+  const sampleLines = preview.sampleRecords + preview.sampleJoined + preview.sampleRejected;
+  if (sampleLines > 0) {
+    const fit = Math.round(preview.fits * sampleLines);
+    notes.push(t('imports.sampleFit', { count: sampleLines, fit, percent: Math.floor(preview.fits * 100), format: preview.format.toUpperCase() }));
   }
   if (preview.dataset.exists) notes.push(t('imports.appendNote', { name: preview.dataset.name }));
   const { added, missing, widened } = preview.schemaChanges;
