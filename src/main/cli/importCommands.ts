@@ -134,7 +134,7 @@ function optionsFrom(flags: ImportFlags, datasets: { id: number; name: string }[
 const addImportOptions = (command: Command) =>
   command
     .option('--dataset <name>', 'the dataset to import into (created if it does not exist; default: from the file name)')
-    .addOption(new Option('--format <format>', 'force the format instead of detecting it (docs/formats.md has an example of each)').choices([...importFormats]))
+    .addOption(new Option('--format <format>', 'force the format instead of detecting it (an example line of each: README, "Supported formats")').choices([...importFormats]))
     .option('--encoding <label>', 'the text encoding instead of detecting it: utf-8, utf-16le, utf-16be, euc-kr (cp949), windows-1252 (latin1), …')
     .option('--pattern <regex>', 'read each line with your own regular expression; each named group (?<name>…) becomes a column')
     .option('--pattern-name <name>', 'save --pattern under this name, or use the pattern saved under it')

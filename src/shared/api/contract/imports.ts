@@ -11,7 +11,7 @@ import { Cell, ColumnInfo, DatasetId, IsoInstant, method } from '../schemas';
  * The formats Logscope reads (the `format` key of `import --json`; `--format` forces one):
  * delimited text and JSON lines; web server access logs; text logs whose lines start with a
  * timestamp (or a syslog priority, or a level); a user's own regex; and `lines`, anything
- * else, one row per line. docs/formats.md has an example line of each.
+ * else, one row per line. The README's "Supported formats" has an example line of each.
  */
 export const importFormats = ['csv', 'tsv', 'jsonl', 'nginx', 'apache', 'logfmt', 'syslog', 'syslog5424', 'log', 'python', 'logcat', 'pattern', 'lines'] as const;
 export const ImportFormat = z.enum(importFormats);
