@@ -137,7 +137,7 @@ export async function pushDataset({
         });
         yield row;
       }
-      onProgress?.({ rowsDone: offset + page.rows.length, rowsTotal });
+      if (page.rows.length > 0) onProgress?.({ rowsDone: offset + page.rows.length, rowsTotal });
       if (page.rows.length < pageRows) return;
     }
   }
