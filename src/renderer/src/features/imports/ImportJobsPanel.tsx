@@ -13,7 +13,8 @@ export function ImportJobsPanel({ state, onOpenDataset }: { state: ImportJobsSta
   const { t } = useTranslation();
   if (state.jobs.length === 0 && state.uploads.length === 0) return null;
   return (
-    // Bounded, so a run of finished imports does not push the dataset list out of sight.
+    // Bounded, so a run of finished imports does not push the dataset list out of sight;
+    // the cards keep their height (flexShrink 0) and the list scrolls instead of clipping them.
     <Stack gap="xs" mt="sm" mah={280} style={{ overflowY: 'auto' }} aria-label={t('imports.jobs.title')} role="region" data-testid="import-jobs">
       {state.uploads.map((upload) => (
         <UploadCard key={upload.key} upload={upload} onCancel={() => state.cancelUpload(upload.key)} />
@@ -29,7 +30,7 @@ function UploadCard({ upload, onCancel }: { upload: Upload; onCancel: () => void
   const { t } = useTranslation();
   const errorText = useErrorText();
   return (
-    <Card withBorder padding="xs" data-testid="import-job" data-phase={upload.error ? 'failed' : 'uploading'}>
+    <Card withBorder padding="xs" style={{ flexShrink: 0 }} data-testid="import-job" data-phase={upload.error ? 'failed' : 'uploading'}>
       <Text size="sm" fw={600} truncate>
         {upload.files.join(', ')}
       </Text>
@@ -61,7 +62,7 @@ function JobCard({ job, onCancel, onDismiss, onOpenDataset }: { job: ImportJob; 
   const share = p && p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : 0;
   const opened = job.results.flatMap((r) => (r.ok && r.result.datasetId !== null ? [r.result.datasetId] : []));
   return (
-    <Card withBorder padding="xs" data-testid="import-job" data-phase={job.phase}>
+    <Card withBorder padding="xs" style={{ flexShrink: 0 }} data-testid="import-job" data-phase={job.phase}>
       <Group justify="space-between" wrap="nowrap" gap={4}>
         <Text size="sm" fw={600} truncate>
           {job.files.join(', ')}
