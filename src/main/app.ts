@@ -180,7 +180,6 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
     defaultZone: async () => (await settings.get()).timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
     diskSpace: options.diskSpace,
   });
-  const importJobs = createImportJobs({ imports, events, clock, log });
 
   const secrets = options.secretStore ?? createSecretStore({ encryptedFile: layout.secretsFile, encryptor: options.secretEncryptor });
   const oauth = createOAuthTokens({ secrets, clock });
@@ -202,6 +201,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
 
   const engineConnections = createEngineConnectionService({ db, secrets, clock, log, linkDataset: (id, connection, table) => datasetEngines.link(id, connection, table) });
   const datasetEngines = createDatasetEngineService({ db, events, clock, log, open: (name) => engineConnections.open(name) });
+  const importJobs = createImportJobs({ imports, events, clock, log, engines: { resolve: engineConnections.resolve, push: engineConnections.push } });
   const dashboard = createDashboardService({ db, events, clock, log, engines: datasetEngines });
   const layouts = createDashboardLayoutService({ db, events, clock, log, dashboard });
   const customCharts = createCustomChartService({ dashboard, query, log });

@@ -4,7 +4,8 @@ import type { AppCore } from '../../src/main/app';
 import { systemClock } from '../../src/main/services/clock';
 import { demoDatasetName } from '../../src/main/services/demo/demo';
 import { createDuckDbEngine } from '../../src/main/services/engine/duckdb';
-import { clickhouseType } from '../../src/main/services/engine/push';
+import { clickhouseType, pushDataset } from '../../src/main/services/engine/push';
+import { createClickHouseEngine, type ClickHouseEngine } from '../../src/main/services/engine/clickhouse';
 import { createQueryService } from '../../src/main/services/query/query';
 import { createLocalApi } from '../../src/main/transport/local';
 import type { Api } from '../../src/shared/api/client';
@@ -52,6 +53,30 @@ describe('pushing a dataset to ClickHouse', () => {
   it('When pushed again, Then nothing is added: every row is a duplicate by content hash', async () => {
     expect(await api.call('engines.push', { name: 'writer', dataset: demoDatasetName })).toEqual({ table: demoDatasetName, rows: 0, duplicates: 30_000, withoutTime: 0 });
     expect((await server.exec(`SELECT count() FROM ${demoDatasetName}`)).trim()).toBe('30000');
+  });
+
+  it('When pushed into a table that already holds many rows, Then the server is asked only about the hashes of each page, not for all it holds', async () => {
+    const engine = createClickHouseEngine({ name: 'writer', url: server.url, username: server.admin.user, password: server.admin.password, database: 'default' });
+    const answered: number[] = [];
+    const recording: ClickHouseEngine = {
+      ...engine,
+      query: async (sql, options) => {
+        const result = await engine.query(sql, options);
+        answered.push(result.rows.length);
+        return result;
+      },
+    };
+    try {
+      const progress: number[] = [];
+      const pushed = await pushDataset({ db: core.db, engine: recording, dataset: demoDatasetName, onProgress: (p) => progress.push(p.rowsDone) });
+      expect(pushed).toEqual({ table: demoDatasetName, rows: 0, duplicates: 30_000, withoutTime: 0 });
+      // 30,000 hashes on the server; the old push read them all in one answer.
+      expect(answered.filter((n) => n > 0).length).toBeGreaterThanOrEqual(15);
+      expect(Math.max(...answered)).toBeLessThanOrEqual(2_000);
+      expect(progress).toEqual([10_000, 20_000, 30_000]);
+    } finally {
+      await engine.close();
+    }
   });
 
   it('When the user is read-only or the dataset unknown, Then the push is refused and nothing is created', async () => {

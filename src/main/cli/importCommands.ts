@@ -2,7 +2,16 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { AppError } from '../../shared/api/errors';
-import { importFormats, type FilePreview, type ImportOptions, type ImportResult } from '../../shared/api/contract/imports';
+import {
+  importFormats,
+  type FilePreview,
+  type ImportItemResult,
+  type ImportJob,
+  type ImportOptions,
+  type ImportProgress,
+  type ImportResult,
+} from '../../shared/api/contract/imports';
+import type { Input } from '../../shared/api/contract';
 import type { Api } from '../../shared/api/client';
 import type { CommandContext } from '../cli';
 import { withApi } from './session';
@@ -171,27 +180,36 @@ export function registerImportCommands(program: Command, context: CommandContext
         "  $ npx logscope import app.log --pattern '^(?<time>\\S+ \\S+) \\[(?<level>\\w+)\\] (?<message>.*)' --pattern-name myapp",
       ].join('\n'),
     )
-    .action(async (files: string[], flags: ImportFlags) => {
+    .action(async (fileArgs: string[], flags: ImportFlags) => {
       const globals = context.globals();
       await withApi({ ...globals, log: context.log, say: context.say, signal: context.signal }, async (api) => {
         const options = optionsFrom(flags, await api.call('datasets.list', {}));
         // A connection that does not exist is refused before anything is imported.
         const engine = flags.engine ? (await api.call('engines.list', {})).find((c) => c.name.toLowerCase() === flags.engine!.trim().toLowerCase()) : undefined;
         if (flags.engine && !engine) throw new AppError('engine_not_found', { name: flags.engine });
-        const jobId = randomUUID();
+        const files = (paths: string[]) => paths.map((file) => ({ file: { path: path.resolve(file) }, options }));
         const progress = createProgressLine(process.stderr);
-        const stop = api.on('import.progress', (p) => {
-          if (p.jobId === jobId) progress.update(p);
-        });
-        let results;
+        let results: ImportItemResult[];
+        let job: ImportJob | null = null;
         try {
-          results = await api.call(
-            'import.run',
-            { jobId, origin: 'command', files: files.map((file) => ({ file: { path: path.resolve(file) }, options })) },
-            { signal: context.signal },
-          );
+          if (engine) {
+            // The app's own path: the import, then the push and link, as one job of the owner.
+            job = await runImportJob(api, { files: files(fileArgs), origin: 'command', engine: engine.name }, context.signal, (p) => progress.update(p));
+            if (job.phase === 'cancelled' && job.pushes.every((push) => push.phase !== 'cancelled')) throw new AppError('cancelled');
+            if (job.error) throw new AppError(job.error.code as never, job.error.params as never);
+            results = job.results;
+          } else {
+            const jobId = randomUUID();
+            const stop = api.on('import.progress', (p) => {
+              if (p.jobId === jobId) progress.update(p);
+            });
+            try {
+              results = await api.call('import.run', { jobId, origin: 'command', files: files(fileArgs) }, { signal: context.signal });
+            } finally {
+              stop();
+            }
+          }
         } finally {
-          stop();
           progress.done();
         }
         for (const item of results) {
@@ -210,22 +228,23 @@ export function registerImportCommands(program: Command, context: CommandContext
                 `${r.grownFrom ? ` (new lines from line ${r.grownFrom.fromLine})` : ''} in ${(r.elapsedMs / 1000).toFixed(1)} s\n`,
             );
         }
-        if (!engine) return;
-        // Each dataset once, after all its files: the push sends what ClickHouse does not hold yet (by content hash).
-        const datasets = [...new Set(results.flatMap((item) => (item.ok && item.result.dataset !== null ? [item.result.dataset] : [])))];
-        for (const dataset of datasets) {
-          try {
-            const pushed = await api.call('engines.push', { name: engine.name, dataset }, { signal: context.signal });
-            if (globals.json) context.out(jsonLine({ push: { engine: engine.name, dataset, table: pushed.table, rows: pushed.rows, duplicates: pushed.duplicates, without_time: pushed.withoutTime } }));
+        if (!engine || !job) return;
+        // Each dataset once, after all its files: the push sent what ClickHouse did not hold yet (by content hash).
+        for (const pushed of job.pushes) {
+          const dataset = pushed.dataset;
+          if (pushed.phase === 'done') {
+            if (globals.json)
+              context.out(jsonLine({ push: { engine: engine.name, dataset, table: pushed.table, rows: pushed.rowsSent, duplicates: pushed.duplicates, without_time: pushed.withoutTime } }));
             else
               context.out(
-                `${dataset} → ClickHouse ${engine.name}.${pushed.table}: ${pushed.rows.toLocaleString('en-US')} rows sent` +
+                `${dataset} → ClickHouse ${engine.name}.${pushed.table}: ${pushed.rowsSent.toLocaleString('en-US')} rows sent` +
                   `${pushed.duplicates ? `, ${pushed.duplicates.toLocaleString('en-US')} already there` : ''}` +
                   `${pushed.withoutTime ? `, ${pushed.withoutTime.toLocaleString('en-US')} without a time kept only locally` : ''}\n`,
               );
-          } catch (error) {
-            if (!(error instanceof AppError)) throw error;
-            context.fail(error, { dataset });
+          } else if (pushed.error) {
+            context.fail(new AppError(pushed.error.code as never, pushed.error.params as never), { dataset, kept: 'on this computer' });
+          } else if (pushed.phase === 'cancelled') {
+            context.fail(new AppError('cancelled'), { dataset, kept: 'on this computer' });
           }
         }
       });
@@ -277,4 +296,40 @@ export function registerImportCommands(program: Command, context: CommandContext
         }
       });
     });
+}
+
+/**
+ * Starts an import as a job of the owner (the app, `serve`, or this process) and waits until
+ * it has finished, pushes included; an interrupt cancels the job there.
+ */
+export async function runImportJob(api: Api, input: Input<'import.start'>, signal: AbortSignal, onProgress: (progress: ImportProgress) => void): Promise<ImportJob> {
+  // Events may come before `import.start` answers: the ones of jobs not known yet are kept.
+  const finishedEarly = new Map<string, ImportJob>();
+  let jobId: string | null = null;
+  let settle: (job: ImportJob) => void = () => undefined;
+  const finished = new Promise<ImportJob>((resolve) => (settle = resolve));
+  const stopJob = api.on('import.job', ({ job }) => {
+    if (job.phase === 'running') return;
+    if (jobId === null) finishedEarly.set(job.jobId, job);
+    else if (job.jobId === jobId) settle(job);
+  });
+  const stopProgress = api.on('import.progress', (p) => {
+    if (p.jobId === jobId) onProgress(p);
+  });
+  const cancel = () => {
+    if (jobId !== null) void api.call('import.cancel', { jobId }).catch(() => undefined);
+  };
+  try {
+    const started = await api.call('import.start', input, { signal });
+    jobId = started.jobId;
+    const early = finishedEarly.get(jobId);
+    if (early) settle(early);
+    signal.addEventListener('abort', cancel, { once: true });
+    if (signal.aborted) cancel();
+    return await finished;
+  } finally {
+    signal.removeEventListener('abort', cancel);
+    stopJob();
+    stopProgress();
+  }
 }

@@ -1,5 +1,6 @@
 import type { Db, DbConnection } from '../db/database';
 import { toCell } from '../db/cells';
+import { buildKeyFiguresQuery } from '../../../shared/report/sql';
 import type { EventBus } from '../events';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
@@ -45,7 +46,7 @@ export interface DashboardDeps {
    */
   connections?: number;
   /** Runs the charts, grid and samples of datasets whose rows live in ClickHouse (issue 21). */
-  engines?: Pick<DatasetEngineService, 'chart' | 'rows' | 'samples'>;
+  engines?: Pick<DatasetEngineService, 'chart' | 'keyFigures' | 'rows' | 'samples'>;
 }
 
 interface DatasetContext {
@@ -554,6 +555,18 @@ export function createDashboardService(deps: DashboardDeps) {
    * What the chart builder (`custom.ts`) plans over: the dataset's columns and the same
    * source as the standard charts (the endpoint index only when a filter chip needs it).
    */
+  /**
+   * The report's key figures of a plan (`events, errors, error_base, p50, p95, p99, clients`),
+   * where the dataset's rows live: a ClickHouse dataset's local copy may lag the server's.
+   */
+  async function keyFigures(datasetId: number, plan: ChartPlan, signal: AbortSignal): Promise<Cell[]> {
+    const ctx = await context(datasetId);
+    const engine = engineOf(ctx.record);
+    if (engine) return engine.keyFigures(ctx.record, plan, signal);
+    const query = buildKeyFiguresQuery(plan);
+    return ((await runChartSql(query.sql, query.params, signal)).rows[0] ?? []).map(toCell);
+  }
+
   async function builderSource(datasetId: number, filters: ChartQuery['filters'], signal: AbortSignal) {
     const ctx = await context(datasetId);
     const needsIndex = filters.some((f) => f.field === 'endpoint');
@@ -571,6 +584,7 @@ export function createDashboardService(deps: DashboardDeps) {
     exportRows,
     checkSearch,
     builderSource,
+    keyFigures,
     /** Runs a chart's statement on the dashboard's connections (custom charts share them). */
     runChartSql,
     renderer,

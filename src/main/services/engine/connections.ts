@@ -9,7 +9,7 @@ import { AppError } from '../../../shared/api/errors';
 import type { Output, ParsedInput } from '../../../shared/api/contract';
 import { EngineConnection, type EngineTestResult } from '../../../shared/api/contract/engines';
 import { createClickHouseEngine, type ClickHouseEngine } from './clickhouse';
-import { pushDataset } from './push';
+import { pushDataset, type PushProgress } from './push';
 import { findDatasetByName } from '../catalog/datasets';
 
 /**
@@ -165,10 +165,10 @@ export function createEngineConnectionService({
     }
   }
 
-  async function push(input: ParsedInput<'engines.push'>, signal: AbortSignal): Promise<Output<'engines.push'>> {
+  async function push(input: ParsedInput<'engines.push'>, signal: AbortSignal, onProgress?: (progress: PushProgress) => void): Promise<Output<'engines.push'>> {
     const engine = await open(input.name);
     try {
-      const result = await pushDataset({ db, engine, dataset: input.dataset, ...(input.table ? { table: input.table } : {}), signal });
+      const result = await pushDataset({ db, engine, dataset: input.dataset, ...(input.table ? { table: input.table } : {}), signal, ...(onProgress ? { onProgress } : {}) });
       log.info('dataset pushed to engine', { name: engine.name, dataset: input.dataset, ...result });
       const record = await findDatasetByName(await db.connection('catalog'), input.dataset);
       if (record && linkDataset) await linkDataset(record.id, engine.name, result.table);
@@ -178,7 +178,17 @@ export function createEngineConnectionService({
     }
   }
 
-  return { list: async () => (await load()).map(toContract), create, remove, open, test, query, push };
+  return {
+    list: async () => (await load()).map(toContract),
+    /** The connection's name as stored (names match without regard to case), or `engine_not_found`. */
+    resolve: async (name: string) => (await find(name)).name,
+    create,
+    remove,
+    open,
+    test,
+    query,
+    push,
+  };
 }
 
 export type EngineConnectionService = ReturnType<typeof createEngineConnectionService>;

@@ -10,6 +10,7 @@ import type { RowsSpec } from '../../../shared/charts/rows';
 import type { RoleColumn } from '../../../shared/charts/spec';
 import {
   buildClickHouseChartQuery,
+  buildClickHouseKeyFiguresQuery,
   buildClickHouseHistogramWidthQuery,
   buildClickHouseRowsQueries,
   clickhouseCapabilities,
@@ -121,6 +122,18 @@ export function createDatasetEngineService({
     }
   }
 
+  /** The report's key figures (one row, DuckDB's order) from the server's rows. */
+  async function keyFigures(record: DatasetRecord, plan: ChartPlan, signal: AbortSignal): Promise<Cell[]> {
+    const { table, connection } = where(record);
+    const { capabilities } = await side(connection);
+    try {
+      const { rows } = await run(record, buildClickHouseKeyFiguresQuery(plan, { table, capabilities }), signal);
+      return rows[0] ?? [];
+    } catch (error) {
+      throw unsupported(error);
+    }
+  }
+
   /** A page of the grid and the grid's count; columns named and typed as the local schema has them. */
   async function rows(
     record: DatasetRecord,
@@ -159,6 +172,7 @@ export function createDatasetEngineService({
   return {
     link,
     chart,
+    keyFigures,
     rows,
     samples,
     /** The SQL language a dataset's console runs. */

@@ -9,6 +9,11 @@ import type { ClickHouseEngine } from './clickhouse';
 /** The content hash column: a row already in the ClickHouse table is not sent again. */
 export const hashColumn = '_ls_hash';
 const pageRows = 10_000;
+/**
+ * Hashes asked about in one `IN (…)` list: 2,000 of up to 20 digits stay well inside
+ * ClickHouse's `max_query_size` (256 KiB by default), which also counts an HTTP body's query.
+ */
+const hashesPerCheck = 2_000;
 /** Where a row came from: part of its identity. */
 const provenanceColumns = new Set(['_ls_source', '_ls_line']);
 
@@ -20,6 +25,12 @@ export interface PushResult {
   duplicates: number;
   /** Rows without a readable time: a MergeTree ordered by time cannot hold them (18.16 has no nullable keys). */
   withoutTime: number;
+}
+
+/** How far a push has come: rows looked at of those it sends (the ones with a time). */
+export interface PushProgress {
+  rowsDone: number;
+  rowsTotal: number;
 }
 
 /** DuckDB's type → the ClickHouse type both 18.16 and current servers store it as. */
@@ -40,7 +51,9 @@ export function clickhouseType(duckdbType: string, isTime: boolean): string {
  * Copies a DuckDB dataset (already imported: detection, provenance columns, rejects counted)
  * into a ClickHouse MergeTree table ordered by its time, page by page as a stream. Each row
  * carries a hash of its content and provenance (source and line), so pushing the same
- * dataset twice adds nothing and a dataset's own repeated lines stay distinct.
+ * dataset twice adds nothing and a dataset's own repeated lines stay distinct. The server is
+ * asked only about the hashes of the page being sent, so memory stays one page however
+ * large the table there already is.
  */
 export async function pushDataset({
   db,
@@ -48,12 +61,15 @@ export async function pushDataset({
   dataset,
   table = dataset,
   signal,
+  onProgress,
 }: {
   db: Db;
   engine: ClickHouseEngine;
   dataset: string;
   table?: string;
   signal?: AbortSignal;
+  /** Called after each page (10,000 rows) read from DuckDB. */
+  onProgress?: (progress: PushProgress) => void;
 }): Promise<PushResult> {
   const catalog = await db.connection('catalog');
   const record = await findDatasetByName(catalog, dataset);
@@ -71,14 +87,26 @@ export async function pushDataset({
     time ? [time, hashColumn] : [hashColumn],
   );
 
-  const existing = await engine.query(`SELECT toString(${engine.dialect.quoteIdent(hashColumn)}) FROM ${engine.dialect.quoteIdent(table)}`, {
-    maxRows: 100_000_000,
-    signal,
-  });
-  const seen = new Set(existing.rows.map((r) => String(r[0])));
+  const q = engine.dialect.quoteIdent;
+  /** Which of these hashes the server's table already holds. */
+  async function alreadyThere(hashes: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < hashes.length; i += hashesPerCheck) {
+      const chunk = hashes.slice(i, i + hashesPerCheck);
+      // Hashes are DuckDB's UBIGINT as decimal text: digits only, safe as literals.
+      const result = await engine.query(`SELECT toString(${q(hashColumn)}) FROM ${q(table)} WHERE ${q(hashColumn)} IN (${chunk.join(', ')})`, {
+        maxRows: chunk.length,
+        ...(signal ? { signal } : {}),
+      });
+      for (const [hash] of result.rows) found.add(String(hash));
+    }
+    return found;
+  }
   const source = qualified('main', record.name);
   const hasTime = time ? `${quoteIdent(time)} IS NOT NULL` : 'true';
-  const withoutTime = time ? Number((await reader.all(`SELECT count(*) FROM ${source} WHERE ${quoteIdent(time)} IS NULL`, {}, signal)).rows[0]?.[0] ?? 0) : 0;
+  const [counted] = (await reader.all(`SELECT count(*), ${time ? `count(*) FILTER (WHERE ${quoteIdent(time)} IS NULL)` : '0'} FROM ${source}`, {}, signal)).rows;
+  const withoutTime = Number(counted?.[1] ?? 0);
+  const rowsTotal = Number(counted?.[0] ?? 0) - withoutTime;
   // Content and provenance, not what Logscope derives later (the pattern id is filled in
   // after the import, so it would change the hash between two pushes).
   const hashed = columns.filter((c) => !c.name.startsWith('_ls_') || provenanceColumns.has(c.name));
@@ -93,13 +121,15 @@ export async function pushDataset({
         {},
         signal,
       );
-      for (const raw of page.rows) {
-        const hash = String(raw[columns.length]);
-        if (seen.has(hash)) {
+      const hashes = page.rows.map((raw) => String(raw[columns.length]));
+      if (!/^\d*$/.test(hashes.join(''))) throw new AppError('internal', { message: 'a content hash that is not a number' });
+      const there = await alreadyThere(hashes);
+      for (const [index, raw] of page.rows.entries()) {
+        const hash = hashes[index]!;
+        if (there.has(hash)) {
           duplicates += 1;
           continue;
         }
-        seen.add(hash);
         const row: Record<string, Cell> = { [hashColumn]: hash };
         columns.forEach((c, i) => {
           const cell = toCell(raw[i]);
@@ -107,6 +137,7 @@ export async function pushDataset({
         });
         yield row;
       }
+      if (page.rows.length > 0) onProgress?.({ rowsDone: offset + page.rows.length, rowsTotal });
       if (page.rows.length < pageRows) return;
     }
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ImportItemResult, ImportJob } from '../../../shared/api/contract/imports';
+import type { ImportItemResult, ImportJob, ImportJobPush } from '../../../shared/api/contract/imports';
 import type { ParsedInput } from '../../../shared/api/contract';
 import { AppError, toWireError } from '../../../shared/api/errors';
 import type { Clock } from '../clock';
@@ -7,6 +7,19 @@ import type { EventBus } from '../events';
 import type { Logger } from '../logger';
 import type { ImportService } from './importer';
 import type { Handlers } from '../../transport/rpc';
+import type { PushProgress, PushResult } from '../engine/push';
+
+/** Copies a dataset into the named ClickHouse connection and links it there (the connection service's `push`). */
+export type PushToEngine = (
+  input: { name: string; dataset: string },
+  signal: AbortSignal,
+  onProgress: (progress: PushProgress) => void,
+) => Promise<PushResult>;
+
+/** The datasets an import wrote to, each once, in the order of their first file. */
+export function datasetsOf(results: readonly ImportItemResult[]): string[] {
+  return [...new Set(results.flatMap((item) => (item.ok && item.result.dataset !== null ? [item.result.dataset] : [])))];
+}
 
 /** Finished imports kept on the list (running ones always are). */
 const finishedKept = 20;
@@ -16,7 +29,20 @@ const finishedKept = 20;
  * (or a second one) sees the running imports and the finished ones again; each job has its
  * own cancel, independent of the call that started it.
  */
-export function createImportJobs({ imports, events, clock, log }: { imports: ImportService; events: EventBus; clock: Clock; log: Logger }) {
+export function createImportJobs({
+  imports,
+  events,
+  clock,
+  log,
+  engines,
+}: {
+  imports: ImportService;
+  events: EventBus;
+  clock: Clock;
+  log: Logger;
+  /** Imports that name an engine need both: the connection's canonical name (or `engine_not_found`), and the push. */
+  engines?: { resolve: (name: string) => Promise<string>; push: PushToEngine };
+}) {
   const jobs = new Map<string, { job: ImportJob; controller: AbortController; done: Promise<void> }>();
 
   const publish = (job: ImportJob, dismissed = false) => events.emit('import.job', { job, dismissed });
@@ -31,7 +57,55 @@ export function createImportJobs({ imports, events, clock, log }: { imports: Imp
     for (const entry of finished.slice(0, Math.max(0, finished.length - finishedKept))) jobs.delete(entry.job.jobId);
   }
 
-  function finish(jobId: string, patch: Pick<ImportJob, 'phase' | 'results' | 'error'>) {
+  function update(jobId: string, patch: Partial<ImportJob>) {
+    const entry = jobs.get(jobId);
+    if (!entry) return;
+    entry.job = { ...entry.job, ...patch };
+    publish(entry.job);
+  }
+
+  /**
+   * After the import: each dataset it wrote to is pushed and linked, one after the other, as
+   * a visible phase of the job. A failed push stops there; the datasets stay on this
+   * computer and say so. Cancelling aborts the push in flight (its insert and the queries).
+   */
+  async function pushAll(jobId: string, engine: string, results: ImportItemResult[], signal: AbortSignal): Promise<Pick<ImportJob, 'phase' | 'pushes'>> {
+    const pushes: ImportJobPush[] = datasetsOf(results).map((dataset) => ({
+      dataset,
+      phase: 'waiting',
+      rowsSent: 0,
+      rowsTotal: null,
+      table: null,
+      duplicates: 0,
+      withoutTime: 0,
+      error: null,
+    }));
+    const set = (index: number, patch: Partial<ImportJobPush>) => {
+      pushes[index] = { ...pushes[index]!, ...patch };
+      update(jobId, { pushes: [...pushes] });
+    };
+    let phase: ImportJob['phase'] = results.length > 0 && results.every((r) => !r.ok) ? 'failed' : 'done';
+    for (const [index, { dataset }] of pushes.entries()) {
+      if (signal.aborted || phase !== 'done') {
+        if (signal.aborted) phase = 'cancelled';
+        set(index, { phase: signal.aborted ? 'cancelled' : 'waiting' });
+        continue;
+      }
+      set(index, { phase: 'pushing' });
+      try {
+        const pushed = await engines!.push({ name: engine, dataset }, signal, (p) => set(index, { rowsSent: p.rowsDone, rowsTotal: p.rowsTotal }));
+        set(index, { phase: 'done', rowsSent: pushed.rows, table: pushed.table, duplicates: pushed.duplicates, withoutTime: pushed.withoutTime });
+      } catch (error) {
+        const cancelled = signal.aborted || (error instanceof AppError && error.code === 'cancelled');
+        if (!cancelled) log.warn('push after import failed', { jobId, engine, dataset, error });
+        set(index, { phase: cancelled ? 'cancelled' : 'failed', error: cancelled ? null : toWireError(error) });
+        phase = cancelled ? 'cancelled' : 'failed';
+      }
+    }
+    return { phase, pushes };
+  }
+
+  function finish(jobId: string, patch: Pick<ImportJob, 'phase' | 'results' | 'error'> & Partial<ImportJob>) {
     const entry = jobs.get(jobId);
     if (!entry) return;
     entry.job = { ...entry.job, ...patch, finishedAt: clock.now().toISOString() };
@@ -40,12 +114,20 @@ export function createImportJobs({ imports, events, clock, log }: { imports: Imp
   }
 
   return {
-    start(input: ParsedInput<'import.start'>): ImportJob {
+    async start(input: ParsedInput<'import.start'>): Promise<ImportJob> {
+      // A connection that does not exist is refused before anything is imported.
+      let engine: string | null = null;
+      if (input.engine !== undefined) {
+        if (!engines) throw new AppError('engine_not_found', { name: input.engine });
+        engine = await engines.resolve(input.engine);
+      }
       const jobId = randomUUID();
       const controller = new AbortController();
       const job: ImportJob = {
         jobId,
         files: input.files.map(({ file }) => ('path' in file ? (file.path.split(/[\\/]/).pop() ?? file.path) : file.name)),
+        engine,
+        pushes: [],
         phase: 'running',
         startedAt: clock.now().toISOString(),
         finishedAt: null,
@@ -53,14 +135,19 @@ export function createImportJobs({ imports, events, clock, log }: { imports: Imp
         results: [],
         error: null,
       };
-      const done = imports.run({ jobId, files: input.files, origin: input.origin }, controller.signal).then(
-        (results: ImportItemResult[]) => finish(jobId, { phase: results.length > 0 && results.every((r) => !r.ok) ? 'failed' : 'done', results, error: null }),
-        (error: unknown) => {
+      const done = imports
+        .run({ jobId, files: input.files, origin: input.origin }, controller.signal)
+        .then(async (results: ImportItemResult[]) => {
+          if (engine === null) return finish(jobId, { phase: results.length > 0 && results.every((r) => !r.ok) ? 'failed' : 'done', results, error: null });
+          // The files are in: their results show while the push runs.
+          update(jobId, { results });
+          return finish(jobId, { ...(await pushAll(jobId, engine, results, controller.signal)), results, error: null });
+        })
+        .catch((error: unknown) => {
           const cancelled = controller.signal.aborted || (error instanceof AppError && error.code === 'cancelled');
           if (!cancelled) log.warn('import job failed', { jobId, error });
           finish(jobId, { phase: cancelled ? 'cancelled' : 'failed', results: [], error: cancelled ? null : toWireError(error) });
-        },
-      );
+        });
       jobs.set(jobId, { job, controller, done });
       publish(job);
       return job;

@@ -11,11 +11,10 @@ import { planChart, type ChartSource } from '../../../shared/charts/sql';
 import { toCsv } from '../../../shared/charts/csv';
 import { PeriodError, resolveReportPeriod, type MsRange, type ResolvedPeriod } from '../../../shared/report/period';
 import { composeReport, fillSubject, reportTables, type PeriodFigures, type ReportData } from '../../../shared/report/compose';
-import { buildErrorPatternsQuery, buildKeyFiguresQuery, buildPatternCountsQuery } from '../../../shared/report/sql';
+import { buildErrorPatternsQuery, buildPatternCountsQuery } from '../../../shared/report/sql';
 import { cidSource, renderMailHtml, type ImageSource } from '../../../shared/report/html';
 import { renderMailText } from '../../../shared/report/text';
 import type { MailDocument, MailImage } from '../../../shared/report/document';
-import { toCell } from '../db/cells';
 import type { Db } from '../db/database';
 import type { Logger } from '../logger';
 import type { DashboardService } from '../dashboard/dashboard';
@@ -158,9 +157,7 @@ export async function buildReport(deps: ReportBuildDeps, input: BuildInput): Pro
   // ------------------------------------------------------------------- key figures
   const figuresOf = async (range: MsRange | null): Promise<PeriodFigures> => {
     const plan = planChart({ ...chartQuery('status', range), filters, search }, source);
-    const query = buildKeyFiguresQuery(plan);
-    const { rows } = await dashboard.runChartSql(query.sql, query.params, signal);
-    const row = (rows[0] ?? []).map(toCell);
+    const row = await dashboard.keyFigures(spec.datasetId, plan, signal);
     const num = (i: number) => (row[i] === null || row[i] === undefined ? null : Number(row[i]));
     return {
       events: num(0) ?? 0,
@@ -279,7 +276,15 @@ export async function buildReport(deps: ReportBuildDeps, input: BuildInput): Pro
       continue;
     }
     const chart = parsed.data;
-    const result = await chartOf(chart);
+    let result: ChartResult;
+    try {
+      result = await chartOf(chart);
+    } catch (error) {
+      // A ClickHouse dataset whose server cannot draw this chart: the rest of the report still goes out.
+      if (!(error instanceof AppError && error.code === 'engine_unsupported')) throw error;
+      notes.push(t('report.mail.chartNotOnEngine', { chart: t(chartRegistry[chart].titleKey) }));
+      continue;
+    }
     const width = REPORT_CHART_WIDTH;
     const height = reportChartHeight(chart);
     const option = chartRegistry[chart].toOption(result, {

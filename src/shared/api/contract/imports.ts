@@ -248,9 +248,31 @@ export type ImportProgress = z.infer<typeof ImportProgress>;
  * may close or reload and find it again. `cancelled` leaves nothing of the file it was
  * reading (each file is one transaction); files finished before stay.
  */
+/**
+ * A dataset's copy into ClickHouse after its files were imported here: rows sent so far of
+ * those to send. A failed or cancelled push leaves the local dataset as it is; pushing again
+ * sends only what the server lacks (by content hash).
+ */
+export const ImportJobPush = z.object({
+  dataset: z.string(),
+  phase: z.enum(['waiting', 'pushing', 'done', 'failed', 'cancelled']),
+  rowsSent: z.number().int(),
+  /** Rows with a time, the ones a push sends (those without one stay local). */
+  rowsTotal: z.number().int().nullable(),
+  table: z.string().nullable(),
+  duplicates: z.number().int(),
+  withoutTime: z.number().int(),
+  error: z.object({ code: z.string(), params: z.record(z.string(), z.unknown()) }).nullable(),
+});
+export type ImportJobPush = z.infer<typeof ImportJobPush>;
+
 export const ImportJob = z.object({
   jobId: z.string(),
   files: z.array(z.string()),
+  /** The ClickHouse connection the datasets are copied into after the import; null: this computer only. */
+  engine: z.string().nullable(),
+  /** One per dataset the import wrote to, once the import is done (empty without an engine). */
+  pushes: z.array(ImportJobPush),
   phase: z.enum(['running', 'done', 'failed', 'cancelled']),
   startedAt: IsoInstant,
   finishedAt: IsoInstant.nullable(),
@@ -286,7 +308,17 @@ export const importMethods = {
     z.array(ImportItemResult),
   ),
   /** Starts an import in the background and answers at once; `import.job` events follow it. */
-  'import.start': method(z.object({ files: ImportRunFiles, origin: ImportOrigin.default('dropped') }).strict(), ImportJob),
+  'import.start': method(
+    z
+      .object({
+        files: ImportRunFiles,
+        origin: ImportOrigin.default('dropped'),
+        /** A ClickHouse connection's name: each imported dataset is then pushed there and linked (its dashboard runs there). */
+        engine: z.string().min(1).max(64).optional(),
+      })
+      .strict(),
+    ImportJob,
+  ),
   /** The imports running and those finished since the app started, newest first. */
   'import.jobs': method(z.object({}).strict(), z.array(ImportJob)),
   'import.cancel': method(z.object({ jobId: z.string().min(1).max(64) }).strict(), z.object({ cancelled: z.boolean() })),

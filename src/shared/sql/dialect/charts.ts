@@ -399,3 +399,32 @@ export function buildClickHouseRowsQueries(
     count: `SELECT count() FROM ${from}`,
   };
 }
+
+/**
+ * The report's key figures in one row, as `buildKeyFiguresQuery` (shared/report/sql.ts)
+ * gives them on DuckDB: `events, errors, error_base, p50, p95, p99, clients`. Errors follow
+ * the error-rate chart: 5xx of rows with a status, else error levels of all rows.
+ */
+export function buildClickHouseKeyFiguresQuery(plan: ChartPlan, o: Omit<ClickHouseChartOptions, 'histogramWidthMs'>): string {
+  const r: Roles = { plan };
+  const p = (value: string, fraction: number) => percentile(value, fraction, o.capabilities);
+  const select = ['1 AS one'];
+  const status = statusExpr(r);
+  const level = status ? null : textExpr(r, 'level');
+  if (status) select.push(`${status} AS s`);
+  else if (level) select.push(`${level} AS s`);
+  const duration = durationExpr(r);
+  if (duration) select.push(`${duration} AS d`);
+  const client = textExpr(r, 'client');
+  if (client) select.push(`${client} AS c`);
+  const time = roleColumn(r, 'time');
+  const rows = filteredRows(plan, o.table, select, time ? [`isNotNull(${time})`] : []);
+  const nullCount = 'CAST(NULL AS Nullable(Int64))';
+  const nullMs = 'CAST(NULL AS Nullable(Float64))';
+  const errors = status ? 'countIf(s >= 500)' : level ? `countIf(s IN (${errorLevelList()}))` : nullCount;
+  const base = status ? 'count(s)' : level ? 'count()' : nullCount;
+  const quantiles = duration ? [p('d', 0.5), p('d', 0.95), p('d', 0.99)] : [nullMs, nullMs, nullMs];
+  return `SELECT count() AS events, ${errors} AS errors, ${base} AS error_base, ${quantiles[0]} AS p50, ${quantiles[1]} AS p95, ${quantiles[2]} AS p99, ${
+    client ? 'uniqExact(c)' : nullCount
+  } AS clients FROM (${rows})`;
+}

@@ -50,6 +50,8 @@ const delimiters = [
   { value: ';', label: '; (semicolon)' },
   { value: '|', label: '| (pipe)' },
 ];
+/** The "Where" choice for this computer; connection names cannot start with `:`. */
+const localTarget = ':local';
 const timeFormats = ['iso', 'epoch_s', 'epoch_ms', 'epoch_us', '%d/%m/%Y %H:%M:%S', '%m/%d/%Y %H:%M:%S', '%Y/%m/%d %H:%M:%S', '%d/%b/%Y:%H:%M:%S %z'];
 
 /**
@@ -68,13 +70,29 @@ export function ImportDialog({
   files: ImportSource[];
   datasets: DatasetSummary[];
   zone: string;
-  onStart: (requests: ImportRequest[]) => void;
+  /** `engine`: the ClickHouse connection the datasets are copied to afterwards; absent: this computer only. */
+  onStart: (requests: ImportRequest[], engine?: string) => void;
   onClose: () => void;
 }) {
   const { t } = useTranslation();
   const api = useApi();
   const errorText = useErrorText();
   const [entries, setEntries] = useState<Entry[]>([]);
+  // "Where" is offered only when a ClickHouse connection exists (settings or `logscope engine add`).
+  const [connections, setConnections] = useState<string[]>([]);
+  const [where, setWhere] = useState<string>(localTarget);
+
+  useEffect(() => {
+    let current = true;
+    api.call('engines.list', {}).then(
+      (listed) => current && setConnections(listed.map((c) => c.name)),
+      // Without the list the import stays local, as before connections existed.
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, [api]);
 
   const previewEntry = useCallback(
     async (entry: Entry) => {
@@ -133,7 +151,10 @@ export function ImportDialog({
   const start = () => {
     // The preview's options are what detection settled on with the user's corrections:
     // the import reads the file exactly as the preview showed it.
-    onStart(importable.map((entry) => ({ file: entry.file, ...(entry.member ? { member: entry.member } : {}), options: entry.preview?.options ?? {} })));
+    onStart(
+      importable.map((entry) => ({ file: entry.file, ...(entry.member ? { member: entry.member } : {}), options: entry.preview?.options ?? {} })),
+      where === localTarget ? undefined : where,
+    );
     onClose();
   };
 
@@ -151,7 +172,19 @@ export function ImportDialog({
             errorText={errorText}
           />
         ))}
-        <Group justify="flex-end">
+        <Group justify="flex-end" align="flex-end">
+          {connections.length > 0 && (
+            <Select
+              label={t('imports.where.label')}
+              description={where === localTarget ? t('imports.where.localHint') : t('imports.where.engineHint')}
+              data-testid="import-where"
+              allowDeselect={false}
+              value={where}
+              onChange={(value) => setWhere(value ?? localTarget)}
+              data={[{ value: localTarget, label: t('imports.where.local') }, ...connections.map((name) => ({ value: name, label: t('imports.where.engine', { name }) }))]}
+              style={{ flex: 1, maxWidth: 420 }}
+            />
+          )}
           <Button variant="default" onClick={onClose}>
             {t('common.cancel')}
           </Button>

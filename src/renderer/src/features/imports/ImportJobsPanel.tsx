@@ -1,6 +1,6 @@
 import { Button, Card, CloseButton, Group, Progress, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { ImportJob } from '@shared/api/contract/imports';
+import type { ImportJob, ImportJobPush } from '@shared/api/contract/imports';
 import { useErrorText } from '../../ui/useErrorText';
 import { formatSize } from './formatSize';
 import { toAppError, type ImportJobsState, type Upload } from './useImportJobs';
@@ -13,8 +13,8 @@ export function ImportJobsPanel({ state, onOpenDataset }: { state: ImportJobsSta
   const { t } = useTranslation();
   if (state.jobs.length === 0 && state.uploads.length === 0) return null;
   return (
-    // Bounded, so a run of finished imports does not push the dataset list out of sight; the
-    // cards keep their height (flexShrink 0 on each) and the list scrolls.
+    // Bounded, so a run of finished imports does not push the dataset list out of sight;
+    // the cards keep their height (flexShrink 0) and the list scrolls instead of clipping them.
     <Stack gap="xs" mt="sm" mah={280} style={{ overflowY: 'auto' }} aria-label={t('imports.jobs.title')} role="region" data-testid="import-jobs">
       {state.uploads.map((upload) => (
         <UploadCard key={upload.key} upload={upload} onCancel={() => state.cancelUpload(upload.key)} />
@@ -92,7 +92,7 @@ function JobCard({ job, onCancel, onDismiss, onOpenDataset }: { job: ImportJob; 
           </Text>
         </>
       )}
-      {job.phase === 'cancelled' && (
+      {job.phase === 'cancelled' && job.pushes.every((push) => push.phase !== 'cancelled') && (
         <Text size="xs" c="dimmed">
           {t('imports.jobs.cancelled')}
         </Text>
@@ -121,6 +121,7 @@ function JobCard({ job, onCancel, onDismiss, onOpenDataset }: { job: ImportJob; 
           </Text>
         ),
       )}
+      {job.engine !== null && job.pushes.map((push) => <PushLine key={push.dataset} push={push} engine={job.engine!} />)}
       {opened.length > 0 && (
         <Group justify="flex-end" mt={4}>
           <Button size="compact-xs" variant="light" onClick={() => onOpenDataset(opened[0]!)}>
@@ -129,6 +130,44 @@ function JobCard({ job, onCancel, onDismiss, onOpenDataset }: { job: ImportJob; 
         </Group>
       )}
     </Card>
+  );
+}
+
+/** One dataset's copy into ClickHouse: its rows as they go, then what happened; a failure says the data stayed here. */
+function PushLine({ push, engine }: { push: ImportJobPush; engine: string }) {
+  const { t } = useTranslation();
+  const errorText = useErrorText();
+  const names = { dataset: push.dataset, engine };
+  if (push.phase === 'pushing') {
+    return (
+      <>
+        {push.rowsTotal !== null && (
+          <Progress value={(push.rowsSent / Math.max(1, push.rowsTotal)) * 100} animated size="sm" my={4} aria-label={t('imports.jobs.pushStarting', names)} />
+        )}
+        <Text size="xs" c="dimmed" data-testid="import-push" data-phase={push.phase}>
+          {push.rowsTotal === null ? t('imports.jobs.pushStarting', names) : t('imports.jobs.pushing', { ...names, done: push.rowsSent, total: push.rowsTotal })}
+        </Text>
+      </>
+    );
+  }
+  const text =
+    push.phase === 'done'
+      ? [
+          t('imports.jobs.pushDone', { ...names, table: push.table ?? push.dataset, rows: push.rowsSent }),
+          push.duplicates ? t('imports.jobs.pushDuplicates', { count: push.duplicates }) : null,
+          push.withoutTime ? t('imports.jobs.pushWithoutTime', { count: push.withoutTime }) : null,
+        ]
+          .filter(Boolean)
+          .join(' · ')
+      : push.phase === 'failed'
+        ? t('imports.jobs.pushFailed', { ...names, message: push.error ? errorText(toAppError(push.error)) : '' })
+        : push.phase === 'cancelled'
+          ? t('imports.jobs.pushCancelled', names)
+          : t('imports.jobs.pushWaiting', names);
+  return (
+    <Text size="xs" c={push.phase === 'done' ? 'green' : push.phase === 'failed' ? 'red' : 'dimmed'} data-testid="import-push" data-phase={push.phase}>
+      {text}
+    </Text>
   );
 }
 

@@ -65,7 +65,7 @@ export function ImportLauncher({ datasets, zone }: { datasets: DatasetSummary[];
         </Overlay>
       )}
       <ImportJobsPanel state={jobs} onOpenDataset={(id) => (location.hash = `#/datasets/${id}`)} />
-      {files && <ImportDialog files={files} datasets={datasets} zone={zone} onStart={(requests) => void jobs.start(requests)} onClose={() => setFiles(null)} />}
+      {files && <ImportDialog files={files} datasets={datasets} zone={zone} onStart={(requests, engine) => void jobs.start(requests, engine)} onClose={() => setFiles(null)} />}
     </>
   );
 }

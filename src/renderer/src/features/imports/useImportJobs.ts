@@ -51,7 +51,7 @@ export function useImportJobs() {
   }, [api]);
 
   const start = useCallback(
-    async (requests: ImportRequest[]) => {
+    async (requests: ImportRequest[], engine?: string) => {
       const key = `upload-${Date.now()}-${Math.random().toString(36).slice(2)}`;
       const blobs = requests.filter((r) => r.file.kind === 'blob');
       const controller = new AbortController();
@@ -76,7 +76,7 @@ export function useImportJobs() {
             files.push({ file: { path: request.file.path, ...member }, options: request.options });
           }
         }
-        const job = await api.call('import.start', { files, origin: 'dropped' });
+        const job = await api.call('import.start', { files, origin: 'dropped', ...(engine ? { engine } : {}) });
         setJobs((all) => (all.some((j) => j.jobId === job.jobId) ? all : [job, ...all]));
         setUploads((all) => all.filter((u) => u.key !== key));
       } catch (error) {
