@@ -17,7 +17,7 @@ let api: Api;
 let server: ClickHouseServer;
 let datasetId: number;
 
-const charts: ChartId[] = ['events', 'latency', 'errors', 'status', 'top-endpoints', 'slow-endpoints', 'heatmap', 'histogram'];
+const charts: ChartId[] = ['events', 'latency', 'errors', 'status', 'top-endpoints', 'slow-endpoints', 'heatmap', 'histogram', 'patterns'];
 /** Requests a user makes: the whole range, a zone with a daylight-saving change, chips, a fixed bucket. */
 const variants: { name: string; zone: string; filters: FieldFilter[]; bucketMs?: number; logScale?: boolean; range?: boolean }[] = [
   { name: 'UTC, everything', zone: 'UTC', filters: [] },
@@ -50,6 +50,25 @@ const searches: { name: string; search: Search; quick?: Search }[] = [
   { name: 'a number column searched as text', search: { text: '50', regex: false, column: ['status'] } },
   { name: 'a search and the grid’s quick search', search: { text: 'failed', regex: false, column: null }, quick: { text: 'login', regex: false, column: null } },
 ];
+/** Pattern lists a user opens: the whole dataset, a range with "new" and sparklines, a search, a second page. */
+const patternLists: { name: string; range: boolean; search: string | null; offset: number }[] = [
+  { name: 'everything', range: false, search: null, offset: 0 },
+  { name: 'a range', range: true, search: null, offset: 0 },
+  { name: 'a search', range: false, search: 'failed', offset: 0 },
+  { name: 'the second page of a range', range: true, search: null, offset: 10 },
+];
+const patternAnswers = new Map<string, unknown>();
+
+async function patternList({ range, search, offset }: (typeof patternLists)[number]) {
+  const summary = (await api.call('datasets.list', {})).find((d) => d.id === datasetId)!;
+  const from = Math.floor(Date.parse(summary.timeMin!) / 1000) * 1000 + 2 * 86_400_000;
+  const window = range ? { from: new Date(from).toISOString(), to: new Date(from + 86_400_000).toISOString() } : null;
+  const { status: _status, ...list } = await api.call('patterns.list', { datasetId, range: window, search, offset, limit: 10, sparklineBuckets: range ? 24 : 0 });
+  // ClickHouse 18.16's DateTime holds whole seconds.
+  const second = (iso: string | null) => iso && `${iso.slice(0, 19)}Z`;
+  return { ...list, templates: list.templates.map((t) => ({ ...t, firstSeen: second(t.firstSeen), lastSeen: second(t.lastSeen) })) };
+}
+
 const searchAnswers = new Map<string, { events: Answer; total: number }>();
 
 async function searchAnswer({ search, quick }: (typeof searches)[number]): Promise<{ events: Answer; total: number }> {
@@ -84,14 +103,17 @@ beforeAll(async () => {
   [core, server] = await Promise.all([openOwnedCore(dataDir, { seedDemo: true }), startClickHouse()]);
   api = createLocalApi(core.rpc, core.events);
   datasetId = (await api.call('datasets.list', {})).find((d) => d.name === demoDatasetName)!.id;
+  // Mined before anything else touches the rows; the pushed rows carry their template ids.
+  expect((await api.call('patterns.wait', { datasetId })).state).toBe('done');
   const catalog = await core.db.connection('catalog');
   for (const [i, message] of trickyMessages.entries()) {
     await catalog.run(`UPDATE main.${demoDatasetName} SET message = $message WHERE _ls_line IN ($a, $b)`, { message, a: 100 + i, b: 20_000 + i });
   }
   // The importer flattens JSON objects; a STRUCT column comes from elsewhere (Parquet, a deep object).
-  await catalog.run(`ALTER TABLE main.${demoDatasetName} ADD COLUMN meta STRUCT(agent VARCHAR, note VARCHAR)`);
-  await catalog.run(`UPDATE main.${demoDatasetName} SET meta = struct_pack(agent := client_user_agent, note := CASE WHEN _ls_line % 2 = 0 THEN 'even' END) WHERE _ls_line % 7 = 0`);
-  await catalog.run(`UPDATE main.${demoDatasetName} SET meta = struct_pack(agent := $agent, note := NULL) WHERE _ls_line = 301`, { agent: 'Bot\'s "probe", \'note\': \'x\'' });
+  await catalog.run(`ALTER TABLE main.${demoDatasetName} ADD COLUMN meta STRUCT(agent VARCHAR, note VARCHAR, hits INTEGER)`);
+  await catalog.run(`UPDATE main.${demoDatasetName} SET meta = struct_pack(agent := client_user_agent, note := CASE WHEN _ls_line % 2 = 0 THEN 'even' END, hits := 1) WHERE _ls_line % 7 = 0`);
+  await catalog.run(`UPDATE main.${demoDatasetName} SET meta = struct_pack(agent := $agent, note := NULL, hits := NULL) WHERE _ls_line = 301`, { agent: 'Bot\'s "probe", \'note\': \'x\'' });
+  for (const entry of patternLists) patternAnswers.set(entry.name, await patternList(entry));
   for (const entry of searches) searchAnswers.set(entry.name, await searchAnswer(entry));
   for (const variant of variants) for (const chart of charts) answers.set(key(variant.name, chart), await ask(variant, chart));
   await api.call('engines.create', { name: 'team', url: server.url, user: server.admin.user, secret: { store: 'file', path: join(dataDir, 'team.pw'), password: server.admin.password } });
@@ -146,6 +168,17 @@ describe('a dataset that lives in ClickHouse', () => {
     expect(lines).toEqual([...lines].sort((a, b) => a - b));
   });
 
+  it.each(patternLists.map((p) => p.name))('When the pattern list shows %s, Then ClickHouse counts the rows DuckDB counted', async (name) => {
+    const expected = patternAnswers.get(name) as Awaited<ReturnType<typeof patternList>>;
+    expect(expected.templates.length).toBeGreaterThan(0);
+    expect(await patternList(patternLists.find((p) => p.name === name)!)).toEqual(expected);
+  });
+
+  it('When a range is listed, Then some template is new in it or not, as on DuckDB, and sparklines hold its rows', () => {
+    const ranged = patternAnswers.get('a range') as Awaited<ReturnType<typeof patternList>>;
+    expect(ranged.templates.every((t) => t.sparkline.reduce((a, b) => a + b, 0) === t.count)).toBe(true);
+  });
+
   it.each(searches.map((s) => s.name))('When searched for %s, Then ClickHouse finds the rows DuckDB found', async (name) => {
     const expected = searchAnswers.get(name)!;
     const actual = await searchAnswer(searches.find((s) => s.name === name)!);
@@ -170,8 +203,9 @@ describe('a dataset that lives in ClickHouse', () => {
 
   it('When a chart needs what ClickHouse cannot do yet, Then the refusal names it', async () => {
     const refused = await api
-      .call('dashboard.chart', { datasetId, chart: 'patterns', zone: 'UTC', range: null, filters: [], widthPx: 900, options: {} })
+      .call('dashboard.chart', { datasetId, chart: 'events', zone: 'UTC', range: null, filters: [], search: { text: 'meta.hits:>0', regex: false, column: null }, widthPx: 900, options: {} })
       .then(() => null, (e: unknown) => e as AppError);
     expect(refused?.code).toBe('engine_unsupported');
+    expect(refused?.params).toEqual({ feature: 'column meta.hits' });
   });
 });

@@ -386,8 +386,28 @@ FROM (${rows}) WHERE isNotNull(d) GROUP BY bin ORDER BY bin`,
       };
     }
     case 'patterns':
-      throw new UnsupportedOnEngineError('patterns chart');
+      throw new RangeError('the patterns chart is built by buildClickHousePatternCountsQuery');
   }
+}
+
+/**
+ * The patterns chart's counts: per template id the rows in range and in the range just
+ * before it, and the rows before it at all, every template (the caller sums `covered`,
+ * keeps the top ones and names them from Logscope's template table, which is local).
+ * Rows carry their template id in `_ls_pattern`, pushed with them.
+ */
+export function buildClickHousePatternCountsQuery(plan: ChartPlan, o: Pick<ClickHouseChartOptions, 'table'>): string {
+  const time = plan.source.roles.time ? col(plan.source.roles.time) : null;
+  const compares = time !== null && plan.restrictRange && plan.fromMs !== null && plan.toMs !== null;
+  const widened: ChartPlan = compares ? { ...plan, fromMs: plan.fromMs! - (plan.toMs! - plan.fromMs!) } : plan;
+  const pattern = d.quoteIdent('_ls_pattern');
+  const rows = filteredRows(widened, o.table, [`${pattern} AS id`, compares ? `${epochMs(time)} AS e` : 'toInt64(0) AS e'], [`isNotNull(${pattern})`]);
+  // Whole seconds (see the top of this file): a row is in range from the first second at or after `from`.
+  const from = compares ? int(Math.ceil(plan.fromMs! / 1000) * 1000) : null;
+  const inRange = from ? `e >= ${from}` : '1';
+  const before = from ? `e < ${from}` : '0';
+  return `SELECT id, countIf(${inRange}) AS n, countIf(${before}) AS previous, (SELECT countIf(${before}) FROM (${rows})) AS before_rows
+FROM (${rows}) GROUP BY id HAVING n > 0 ORDER BY n DESC, id`;
 }
 
 /** The 99th percentile of positive durations, over the bin count: DuckDB's `s` step of the linear histogram. */
