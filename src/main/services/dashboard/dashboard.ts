@@ -501,6 +501,11 @@ export function createDashboardService(deps: DashboardDeps) {
   }
 
   /** The SQL of a chart as the service would run it (the benchmark runs it bare, too). */
+  /** A chart's plan as the service makes it (the ClickHouse bench builds that engine's SQL from it, to run it bare). */
+  async function chartPlan(query: ChartQuery, signal: AbortSignal): Promise<ChartPlan> {
+    return (await planFor(query, signal)).plan;
+  }
+
   async function chartSql(query: ChartQuery, signal: AbortSignal) {
     const { plan } = await planFor(query, signal);
     return chartRegistry[query.chart].buildQuery(plan);
@@ -569,6 +574,7 @@ export function createDashboardService(deps: DashboardDeps) {
     setRoles,
     chart,
     chartSql,
+    chartPlan,
     exportChart,
     rows,
     exportRows,
