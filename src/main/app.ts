@@ -167,6 +167,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
     background: options.ownerKind !== 'cli',
     minerHost: options.minerWorker ? createWorkerMinerHost(options.minerWorker) : undefined,
     batchRows: options.patternBatchRows,
+    engines: { query: (record, sql, signal) => datasetEngines.query(record, sql, signal) },
   });
   await patterns.start();
   const imports = createImportService({

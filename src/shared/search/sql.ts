@@ -3,12 +3,15 @@ import { columnLabel, isNumericType, isTextType, isTimestampType, samePath } fro
 import type { ColumnPath, RoleColumn, RoleName, Roles, Search } from '../charts/spec';
 import { roleColumn, roleNames } from '../charts/names';
 import { parseSearchText, SearchError, type Comparison } from './query';
+import { duckdbDialect, type SqlDialect } from '../sql/dialect';
 
 /**
  * A search as SQL over one dataset: the terms of the search box resolved against its
- * columns (`resolveSearch`), then one WHERE condition (`searchConditionSql`). Values are
- * bound; identifiers go through `quoteIdent` (`columnSql`). Text is compared with both
- * sides lowered by DuckDB (`contains(lower(col), lower($t))`).
+ * columns (`resolveSearch`), then one WHERE condition (`searchConditionSql`) in the SQL of
+ * the engine the rows live in: DuckDB by default, its values bound, identifiers through
+ * `quoteIdent` (`columnSql`), text compared with both sides lowered
+ * (`contains(lower(col), lower($t))`); ClickHouse with its own spelling
+ * (`positionCaseInsensitiveUTF8`, `match`), values written as escaped literals.
  */
 
 /** A term that compares text: the columns it looks in (any of them may contain it). */
@@ -102,33 +105,50 @@ export function resolveSearch(search: Search, columns: readonly RoleColumn[], ro
 
 export type Bind = (value: string | number) => string;
 
-const comparisonSql: Record<Comparison, string> = { match: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' };
-
-function textExpr(column: RoleColumn): string {
-  const sql = columnSql(column.path);
-  return isTextType(column.type) ? sql : `CAST(${sql} AS VARCHAR)`;
+/** How one engine writes a search: its functions, how a value reaches the SQL, how a column is named. */
+export interface SearchSqlTarget {
+  dialect: SqlDialect;
+  bind: Bind;
+  column: (path: ColumnPath) => string;
 }
 
-/** Any of the columns contains the text; NULL counts as not containing it. */
-function containsSql(columns: readonly RoleColumn[], text: string, bind: Bind): string {
-  const value = bind(text);
-  const each = columns.map((c) => `coalesce(contains(lower(${textExpr(c)}), lower(${value})), false)`);
+const comparisonSql: Record<Comparison, string> = { match: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' };
+
+function textExpr(column: RoleColumn, target: SearchSqlTarget): string {
+  const sql = target.column(column.path);
+  return isTextType(column.type) ? sql : target.dialect.cast(sql, 'string');
+}
+
+/** NULL (a missing value) counts as not matching. */
+const orFalse = (condition: string, target: SearchSqlTarget) => `coalesce(${condition}, ${target.dialect.literal({ type: 'bool', value: false })})`;
+
+/** Any of the columns contains the text. */
+function containsSql(columns: readonly RoleColumn[], text: string, target: SearchSqlTarget): string {
+  const value = target.bind(text);
+  const each = columns.map((c) => orFalse(target.dialect.containsIgnoreCase(textExpr(c, target), value), target));
   return each.length === 1 ? each[0]! : `(${each.join(' OR ')})`;
 }
 
-/** One WHERE condition for the search. */
-export function searchConditionSql(resolved: ResolvedSearch, bind: Bind): string {
+/**
+ * One WHERE condition for the search. Given a bare `bind`, DuckDB's SQL with the values
+ * bound; given a target, that engine's.
+ */
+export function searchConditionSql(resolved: ResolvedSearch, bindOrTarget: Bind | SearchSqlTarget): string {
+  const target: SearchSqlTarget = typeof bindOrTarget === 'function' ? { dialect: duckdbDialect, bind: bindOrTarget, column: columnSql } : bindOrTarget;
   if (resolved.kind === 'regex') {
-    const pattern = bind(resolved.pattern);
-    const each = resolved.columns.map((c) => `coalesce(regexp_matches(${textExpr(c)}, ${pattern}), false)`);
+    const pattern = target.bind(resolved.pattern);
+    const each = resolved.columns.map((c) => orFalse(target.dialect.regexMatch(textExpr(c, target), pattern), target));
     return each.length === 1 ? each[0]! : `(${each.join(' OR ')})`;
   }
   const conditions = resolved.terms.map((term) => {
     const condition =
-      term.kind === 'number' ? `coalesce(${columnSql(term.column.path)} ${comparisonSql[term.op]} ${bind(term.value)}, false)` : containsSql(term.columns, term.text, bind);
+      term.kind === 'number'
+        ? orFalse(`${target.column(term.column.path)} ${comparisonSql[term.op]} ${target.bind(term.value)}`, target)
+        : containsSql(term.columns, term.text, target);
     return term.exclude ? `NOT ${condition}` : condition;
   });
-  return conditions.length === 0 ? 'true' : conditions.length === 1 ? conditions[0]! : `(${conditions.join(' AND ')})`;
+  const all = target.dialect.literal({ type: 'bool', value: true });
+  return conditions.length === 0 ? all : conditions.length === 1 ? conditions[0]! : `(${conditions.join(' AND ')})`;
 }
 
 /** The columns a search looks at, for saying so beside the box. */

@@ -348,7 +348,10 @@ export function createDashboardService(deps: DashboardDeps) {
     const { plan, ctx } = await planFor(query, signal);
     if (query.search?.regex) await checkPattern(query.search.text, signal);
     const engine = engineOf(ctx.record);
-    if (engine) return toResult(plan, await engine.chart(ctx.record, plan, signal), Math.round(performance.now() - started));
+    if (engine) {
+      const remote = await worded(ctx.record.name, query.chart, engine.chart(ctx.record, plan, signal));
+      return toResult(plan, remote, Math.round(performance.now() - started));
+    }
     let sql;
     try {
       sql = chartRegistry[query.chart].buildQuery(plan);
@@ -442,7 +445,7 @@ export function createDashboardService(deps: DashboardDeps) {
     const engine = engineOf(ctx.record);
     if (engine) {
       const topLevel = await datasetTopColumns(ctx.record);
-      const remote = await engine.rows(ctx.record, plan, spec, { offset: query.offset, limit: query.limit }, topLevel, signal);
+      const remote = await worded(ctx.record.name, 'rows', engine.rows(ctx.record, plan, spec, { offset: query.offset, limit: query.limit }, topLevel, signal));
       return { columns: remote.columns, rows: remote.rows, offset: query.offset, total: remote.total };
     }
     const [page, count] = await Promise.all([
@@ -456,7 +459,7 @@ export function createDashboardService(deps: DashboardDeps) {
     const { plan, spec, ctx } = await rowsPlan(request, signal);
     const engine = engineOf(ctx.record);
     const result = engine
-      ? await engine.rows(ctx.record, plan, spec, { offset: 0, limit: ROWS_EXPORT_LIMIT + 1 }, await datasetTopColumns(ctx.record), signal)
+      ? await worded(ctx.record.name, 'rows', engine.rows(ctx.record, plan, spec, { offset: 0, limit: ROWS_EXPORT_LIMIT + 1 }, await datasetTopColumns(ctx.record), signal))
       : await runRows(ctx.record.name, () => buildRowsExportQuery(plan, spec, ROWS_EXPORT_LIMIT + 1), signal);
     const truncated = result.rows.length > ROWS_EXPORT_LIMIT;
     const cells = result.rows.slice(0, ROWS_EXPORT_LIMIT).map((row) => row.map(toCell));
@@ -499,6 +502,11 @@ export function createDashboardService(deps: DashboardDeps) {
   }
 
   /** The SQL of a chart as the service would run it (the benchmark runs it bare, too). */
+  /** A chart's plan as the service makes it (the ClickHouse bench builds that engine's SQL from it, to run it bare). */
+  async function chartPlan(query: ChartQuery, signal: AbortSignal): Promise<ChartPlan> {
+    return (await planFor(query, signal)).plan;
+  }
+
   async function chartSql(query: ChartQuery, signal: AbortSignal) {
     const { plan } = await planFor(query, signal);
     return chartRegistry[query.chart].buildQuery(plan);
@@ -579,6 +587,7 @@ export function createDashboardService(deps: DashboardDeps) {
     setRoles,
     chart,
     chartSql,
+    chartPlan,
     exportChart,
     rows,
     exportRows,
@@ -598,6 +607,15 @@ export function createDashboardService(deps: DashboardDeps) {
 }
 
 export type DashboardService = ReturnType<typeof createDashboardService>;
+
+/** An engine's answer, with what its SQL builders refused (a search, a missing column) worded as DuckDB's are. */
+async function worded<T>(dataset: string, chart: string, answer: Promise<T>): Promise<T> {
+  try {
+    return await answer;
+  } catch (error) {
+    throw planError(error, dataset, chart);
+  }
+}
 
 /** What planning a chart or the grid refuses, as the error the UI words. */
 function planError(error: unknown, dataset: string, chart: string): unknown {

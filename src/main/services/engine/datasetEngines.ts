@@ -12,6 +12,7 @@ import {
   buildClickHouseChartQuery,
   buildClickHouseKeyFiguresQuery,
   buildClickHouseHistogramWidthQuery,
+  buildClickHousePatternCountsQuery,
   buildClickHouseRowsQueries,
   clickhouseCapabilities,
   histogramWidth,
@@ -19,6 +20,7 @@ import {
   type ClickHouseCapabilities,
 } from '../../../shared/sql/dialect/charts';
 import type { ClickHouseEngine } from './clickhouse';
+import { TOP_PATTERNS } from '../../../shared/charts/patternsChart';
 
 /** Rows a chart returns at most (a week of minutes is 10,080 buckets; the level chart has nine series). */
 const chartMaxRows = 200_000;
@@ -103,6 +105,7 @@ export function createDatasetEngineService({
     const { capabilities } = await side(connection);
     const options = { table, capabilities };
     try {
+      if (plan.chart === 'patterns') return await patternsChart(record, plan, signal);
       let histogramWidthMs: number | undefined;
       if (plan.chart === 'histogram' && !plan.options.logScale) {
         const raw = (await run(record, buildClickHouseHistogramWidthQuery(plan, options), signal)).rows[0];
@@ -132,6 +135,38 @@ export function createDatasetEngineService({
     } catch (error) {
       throw unsupported(error);
     }
+  }
+
+  /**
+   * The patterns chart as DuckDB's statement answers it (template, count, id, previous,
+   * is_new, covered): counted on the server, named from the local template table.
+   */
+  async function patternsChart(record: DatasetRecord, plan: ChartPlan, signal: AbortSignal): Promise<Cell[][]> {
+    const { table } = where(record);
+    const { rows } = await run(record, buildClickHousePatternCountsQuery(plan, { table }), signal);
+    const covered = rows.reduce((sum, row) => sum + Number(row[1]), 0);
+    const top = rows.slice(0, TOP_PATTERNS);
+    if (top.length === 0) return [];
+    const catalog = await db.connection('catalog');
+    const ids = top.map((row) => Number(row[0]));
+    const { rows: named } = await catalog.all(
+      `SELECT pattern_id, template FROM logscope.pattern_templates WHERE dataset_id = $datasetId AND list_contains(string_split($ids, ',')::INTEGER[], pattern_id)`,
+      { datasetId: record.id, ids: ids.join(',') },
+    );
+    const templates = new Map(named.map(([id, template]) => [Number(id), String(template)]));
+    return top.map(([id, n, previous, beforeRows]) => [
+      templates.get(Number(id)) ?? '',
+      Number(n),
+      Number(id),
+      Number(previous),
+      Number(beforeRows) > 0 && Number(previous) === 0,
+      covered,
+    ]);
+  }
+
+  /** A statement of the app's own ClickHouse SQL over the dataset's table, by the pattern list. */
+  async function query(record: DatasetRecord, sql: (table: string) => string, signal: AbortSignal): Promise<Cell[][]> {
+    return (await run(record, sql(where(record).table), signal)).rows;
   }
 
   /** A page of the grid and the grid's count; columns named and typed as the local schema has them. */
@@ -175,6 +210,7 @@ export function createDatasetEngineService({
     keyFigures,
     rows,
     samples,
+    query,
     /** The SQL language a dataset's console runs. */
     side,
     async dispose() {

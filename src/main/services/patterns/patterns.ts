@@ -5,7 +5,8 @@ import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { Handlers } from '../../transport/rpc';
 import { AppError, toWireError, type WireError } from '../../../shared/api/errors';
-import type { Output, ParsedInput } from '../../../shared/api/contract';
+import type { Cell, Output, ParsedInput } from '../../../shared/api/contract';
+import { buildClickHousePatternCountsQuery, buildClickHousePatternSeenQuery, buildClickHouseRowsBeforeQuery, buildClickHouseSparklineQuery } from '../../../shared/sql/dialect/patterns';
 import type { PatternState, PatternStatus, PatternSummary } from '../../../shared/api/contract/patterns';
 import type { MinerOptions } from '../../../shared/patterns/miner';
 import type { MinedBatch } from '../../../shared/patterns/batch';
@@ -31,6 +32,7 @@ import {
   buildUnminedSpansQuery,
   buildUnminedCheckQuery,
   buildUpsertTemplatesSql,
+  escapeLike,
   parseBatch,
   patternColumn,
   previousRange,
@@ -57,6 +59,8 @@ export interface PatternServiceDeps {
   minerOptions?: MinerOptions;
   /** Where the miner runs (the app's worker thread); default: on this thread. The service closes it. */
   minerHost?: MinerHost;
+  /** Counts the rows of datasets that live in ClickHouse (issue 21), where their template ids were pushed with them. */
+  engines?: { query(record: DatasetRecord, sql: (table: string) => string, signal: AbortSignal): Promise<Cell[][]> };
 }
 
 /** Longer examples are cut: the table shows one line, and a 1 MB line helps nobody. */
@@ -521,6 +525,7 @@ export function createPatternService(deps: PatternServiceDeps) {
     const before = input.range && timeColumn ? previousRange(input.range) : null;
     const empty = { status: currentStatus, range, previousRange: before, bucketMs: null, total: 0, rows: 0, templates: [] };
     if (!hasColumn) return empty;
+    if (record.engine) return listOnEngine(record, input, empty, range, signal);
 
     const query = buildPatternListQuery({
       datasetId: record.id,
@@ -571,6 +576,69 @@ export function createPatternService(deps: PatternServiceDeps) {
       rows: Number(rows[0]?.[8] ?? 0),
       templates,
     };
+  }
+
+  /**
+   * The list of a ClickHouse dataset: the miner's templates (text and example: local), with
+   * their rows, first and last sighting (whole seconds there), "new" and sparklines counted
+   * on the server, ranked
+   * as DuckDB's list ranks them (most rows, then id).
+   */
+  async function listOnEngine(
+    record: DatasetRecord,
+    input: ParsedInput<'patterns.list'>,
+    empty: Output<'patterns.list'>,
+    range: TimeWindow | null,
+    signal: AbortSignal,
+  ): Promise<Output<'patterns.list'>> {
+    if (!deps.engines) throw new AppError('internal', { message: `no engine service for dataset ${record.name}` });
+    const engines = deps.engines;
+    const timeColumn = record.timeColumn;
+    const window = input.range && timeColumn ? input.range : null;
+    const counted = await engines.query(record, (table) => buildClickHousePatternCountsQuery(table, timeColumn, window), signal);
+    const counts = new Map(counted.map(([id, n, previous]) => [Number(id), { n: Number(n), previous: Number(previous) }]));
+    const seen = new Map<number, [string, string]>();
+    const iso = (seconds: Cell) => new Date(Number(seconds) * 1000).toISOString();
+    if (timeColumn) {
+      for (const [id, first, last] of await engines.query(record, (table) => buildClickHousePatternSeenQuery(table, timeColumn), signal)) seen.set(Number(id), [iso(first!), iso(last!)]);
+    }
+    const connection = await db.connection('rows');
+    const search = input.search ? ` AND template ILIKE '%' || $search || '%' ESCAPE '\\'` : '';
+    const { rows: known } = await connection.all(
+      `SELECT pattern_id, template, example FROM logscope.pattern_templates WHERE dataset_id = $datasetId${search}`,
+      { datasetId: record.id, ...(input.search ? { search: escapeLike(input.search) } : {}) },
+      signal,
+    );
+    const ranked = known
+      .map((r) => ({ row: r, count: counts.get(Number(r[0])) ?? { n: 0, previous: 0 } }))
+      .filter((t) => t.count.n > 0)
+      .sort((a, b) => b.count.n - a.count.n || Number(a.row[0]) - Number(b.row[0]));
+    const rowsBefore = window && timeColumn ? Number((await engines.query(record, (table) => buildClickHouseRowsBeforeQuery(table, timeColumn, window), signal))[0]?.[0] ?? 0) : 0;
+    const templates: PatternSummary[] = ranked.slice(input.offset, input.offset + input.limit).map(({ row: r, count }) => ({
+      patternId: Number(r[0]),
+      template: String(r[1]),
+      count: count.n,
+      firstSeen: seen.get(Number(r[0]))?.[0] ?? null,
+      lastSeen: seen.get(Number(r[0]))?.[1] ?? null,
+      example: r[2] === null ? null : String(r[2]),
+      previousCount: window ? count.previous : null,
+      isNew: window !== null && rowsBefore > 0 && count.previous === 0,
+      sparkline: [],
+    }));
+    let bucketMs: number | null = null;
+    if (timeColumn && range && input.sparklineBuckets > 0 && templates.length > 0) {
+      const ms = sparklineBucketMs(range, input.sparklineBuckets);
+      bucketMs = ms;
+      const byId = new Map(templates.map((t) => [t.patternId, t]));
+      for (const t of templates) t.sparkline = new Array<number>(input.sparklineBuckets).fill(0);
+      const ids = templates.map((t) => t.patternId);
+      for (const [id, bucket, count] of await engines.query(record, (table) => buildClickHouseSparklineQuery(table, timeColumn, range, ms, ids), signal)) {
+        const line = byId.get(Number(id))?.sparkline;
+        const index = Number(bucket);
+        if (line && index >= 0 && index < line.length) line[index] = Number(count);
+      }
+    }
+    return { ...empty, bucketMs, total: ranked.length, rows: ranked.reduce((sum, t) => sum + t.count.n, 0), templates };
   }
 
   async function assign(input: ParsedInput<'patterns.assign'>, signal: AbortSignal): Promise<Output<'patterns.assign'>> {

@@ -4,8 +4,9 @@ import { errorLevels } from '../../charts/sql';
 import { datePattern, idPattern, requestLinePattern, schemeHostPattern } from '../../charts/fold';
 import { isIntegerType, isIntervalType, isNumericType, isTextType, isTimestampType, columnLabel, samePath } from '../../charts/columns';
 import { LINEAR_BINS, LOG_BINS_PER_DECADE, MAX_LEVEL_SERIES, SLOW_ENDPOINT_MIN_REQUESTS, TOP_ENDPOINTS } from '../../charts/queries';
-import { MissingColumnError, MissingRoleError, type ChartPlan, type FilterPlan } from '../../charts/sql';
-import type { ColumnPath, FieldFilter, RoleName } from '../../charts/spec';
+import { MissingColumnError, MissingRoleError, resolvePlanSearch, type ChartPlan, type FilterPlan } from '../../charts/sql';
+import { searchConditionSql } from '../../search/sql';
+import type { ColumnPath, FieldFilter, RoleName, Search } from '../../charts/spec';
 import type { RowsSpec } from '../../charts/rows';
 import { MS_PER_DAY, MS_PER_HOUR, type OffsetSegment } from '../../charts/zone';
 
@@ -145,8 +146,39 @@ export function clickhouseWhere(plan: FilterPlan): string[] {
     const alternatives = filters.map((filter) => filterCondition(filter, r));
     conditions.push(alternatives.length === 1 ? alternatives[0]! : `(${alternatives.join(' OR ')})`);
   }
-  if (plan.search) throw new UnsupportedOnEngineError('search');
+  if (plan.search) conditions.push(clickhouseSearchSql(plan, plan.search));
   return conditions;
+}
+
+/**
+ * The search box's condition in ClickHouse SQL: the same terms DuckDB's builder resolves,
+ * written with `positionCaseInsensitiveUTF8` and `match` (RE2 on both engines), values as
+ * escaped string literals.
+ */
+export function clickhouseSearchSql(plan: Pick<FilterPlan, 'source'>, search: Search): string {
+  const resolved = resolvePlanSearch({ source: plan.source, search });
+  const types = new Map(plan.source.columns.map((c) => [JSON.stringify(c.path), c.type]));
+  return searchConditionSql(resolved, {
+    dialect: d,
+    bind: (value) => (typeof value === 'number' ? d.literal({ type: 'float', value }) : str(value)),
+    column: (path) => (path.length === 1 ? col(path) : structTextField(path, types.get(JSON.stringify(path)) ?? '')),
+  });
+}
+
+const plainKey = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * A text field of a STRUCT, read out of the text the push wrote for the whole value
+ * (DuckDB's form, `{'ip': '10.0.0.1', 'agent': 'it''s'}`: quotes doubled inside a value,
+ * so `'key': '` cannot occur inside another field's value). A NULL field (`'key': NULL`)
+ * stays NULL. Deeper fields, other types and keys DuckDB would quote are refused.
+ */
+export function structTextField(path: ColumnPath, type: string): string {
+  const [top, key] = path;
+  if (path.length !== 2 || !isTextType(type) || !plainKey.test(key!)) throw new UnsupportedOnEngineError(`column ${columnLabel(path)}`);
+  const value = `'${key}': '((?:[^']|'')*)'`;
+  const whole = d.quoteIdent(top!);
+  return `if(match(${whole}, ${str(value)}), replaceAll(extract(${whole}, ${str(value)}), ${str("''")}, ${str("'")}), NULL)`;
 }
 
 function filterCondition(filter: FieldFilter, r: Roles): string {
@@ -354,8 +386,28 @@ FROM (${rows}) WHERE isNotNull(d) GROUP BY bin ORDER BY bin`,
       };
     }
     case 'patterns':
-      throw new UnsupportedOnEngineError('patterns chart');
+      throw new RangeError('the patterns chart is built by buildClickHousePatternCountsQuery');
   }
+}
+
+/**
+ * The patterns chart's counts: per template id the rows in range and in the range just
+ * before it, and the rows before it at all, every template (the caller sums `covered`,
+ * keeps the top ones and names them from Logscope's template table, which is local).
+ * Rows carry their template id in `_ls_pattern`, pushed with them.
+ */
+export function buildClickHousePatternCountsQuery(plan: ChartPlan, o: Pick<ClickHouseChartOptions, 'table'>): string {
+  const time = plan.source.roles.time ? col(plan.source.roles.time) : null;
+  const compares = time !== null && plan.restrictRange && plan.fromMs !== null && plan.toMs !== null;
+  const widened: ChartPlan = compares ? { ...plan, fromMs: plan.fromMs! - (plan.toMs! - plan.fromMs!) } : plan;
+  const pattern = d.quoteIdent('_ls_pattern');
+  const rows = filteredRows(widened, o.table, [`${pattern} AS id`, compares ? `${epochMs(time)} AS e` : 'toInt64(0) AS e'], [`isNotNull(${pattern})`]);
+  // Whole seconds (see the top of this file): a row is in range from the first second at or after `from`.
+  const from = compares ? int(Math.ceil(plan.fromMs! / 1000) * 1000) : null;
+  const inRange = from ? `e >= ${from}` : '1';
+  const before = from ? `e < ${from}` : '0';
+  return `SELECT id, countIf(${inRange}) AS n, countIf(${before}) AS previous, (SELECT countIf(${before}) FROM (${rows})) AS before_rows
+FROM (${rows}) GROUP BY id HAVING n > 0 ORDER BY n DESC, id`;
 }
 
 /** The 99th percentile of positive durations, over the bin count: DuckDB's `s` step of the linear histogram. */
@@ -382,8 +434,7 @@ export function buildClickHouseRowsQueries(
   spec: RowsSpec,
   o: { table: string; columns: readonly string[]; importOrder: readonly string[]; offset: number; limit: number },
 ): { page: string; count: string } {
-  if (spec.quick) throw new UnsupportedOnEngineError('search');
-  const where = clickhouseWhere(plan);
+  const where = [...clickhouseWhere(plan), ...(spec.quick ? [clickhouseSearchSql(plan, spec.quick)] : [])];
   const from = `${d.quoteIdent(o.table)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
   const order: string[] = [];
   if (spec.sort) {
