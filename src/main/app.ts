@@ -314,7 +314,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
       await importJobs.dispose();
       mailIn.dispose();
       layouts.dispose();
-      dashboard.dispose();
+      await dashboard.dispose();
       await datasetEngines.dispose();
       await patterns.dispose();
       await db.dispose();

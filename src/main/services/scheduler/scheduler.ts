@@ -10,6 +10,7 @@ import { JobTarget, ScheduleSpec, type Job, type JobRun, type RetentionPolicy } 
 import type { ParsedInput } from '../../../shared/api/contract';
 import type { Handlers } from '../../transport/rpc';
 import { findDatasetRecord, getDatasetRecord, refreshDatasetStats } from '../catalog/datasets';
+import { rebuildSummaryIfAny } from '../catalog/summaries';
 import { completePendingLineNumbers } from '../importer/lineNumbers';
 import { buildRetentionDelete } from '../../../shared/sql/retention';
 
@@ -303,6 +304,7 @@ export function createRetention({ db, clock, events, log }: { db: Db; clock: Clo
         const { sql, params } = buildRetentionDelete({ table: record.name, timeColumn: record.timeColumn, keepDays: policy.keepDays, keepRows: policy.keepRows });
         const deleted = await tx.all(sql, params);
         await refreshDatasetStats(tx, record, clock.now());
+        await rebuildSummaryIfAny(tx, record, clock.now());
         return Number(deleted.rows[0]?.[0] ?? 0);
       });
       if (removed > 0) events.emit('datasets.changed', { reason: 'deleted', datasetId: record.id });
