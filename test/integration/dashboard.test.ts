@@ -43,7 +43,7 @@ async function importFile(file: string, options: Record<string, unknown> = {}): 
 
 beforeAll(async () => {
   fs.mkdirSync(files, { recursive: true });
-  core = await openOwnedCore(dataDir, { seedDemo: true });
+  core = await openOwnedCore(dataDir, { seedDemo: true, dashboardSummaryMinReduction: 0 });
   api = createLocalApi(core.rpc, core.events);
   bare = await core.db.connect();
   const imports: [string, string, Record<string, unknown>][] = [

@@ -17,7 +17,8 @@ import { silentLogger } from '../../../src/main/services/logger';
 const [dataDir, memoryLimit, roundsText = '3'] = process.argv.slice(2) as [string, string, string?];
 const rounds = Number(roundsText);
 async function open() {
-  const opened = await openAppCore({ dataDir, ownerKind: 'cli', memoryLimit });
+  // The summary is read at any size here (the app reads it once it is 4× smaller than the rows), to compare.
+  const opened = await openAppCore({ dataDir, ownerKind: 'cli', memoryLimit, dashboardSummaryMinReduction: 0 });
   if ('served' in opened) throw new Error('data folder is served elsewhere');
   return opened;
 }

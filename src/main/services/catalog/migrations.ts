@@ -416,6 +416,8 @@ export const migrations: readonly Migration[] = [
          spec VARCHAR NOT NULL,
          -- the dataset's row count it was last brought up to
          row_count BIGINT NOT NULL,
+         -- rows of the summary table itself: the dashboard reads it only when it is much smaller
+         summary_rows BIGINT NOT NULL,
          built_at TIMESTAMP NOT NULL
        )`,
     ],
