@@ -187,7 +187,9 @@ describe('Given a dataset whose summary is built', () => {
     expect(events.covered).toBe(25_000);
   });
 
-  it('When retention keeps fewer rows, Then the summary is rebuilt with the rows that are left', async () => {
+  it('When retention keeps fewer rows, Then the summary is rebuilt with the rows that are left, and the dataset keeps its chosen roles', async () => {
+    const chosen = (await api.call('dashboard.roles', { datasetId })).roles;
+    await api.call('dashboard.setRoles', { datasetId, roles: { ...chosen, user: null } });
     await api.call('retention.set', { datasetId, keepDays: null, keepRows: 12_000 });
     const job = await api.call('jobs.create', { name: 'trim', target: { kind: 'retention' }, schedule: { kind: 'cron', expression: '0 3 * * *', timeZone: 'UTC' } });
     await api.call('jobs.runNow', { id: job.id });
@@ -199,6 +201,9 @@ describe('Given a dataset whose summary is built', () => {
     }
     const [status] = await both({ chart: 'status', zone: 'UTC' });
     expect(status.covered).toBe(12_000);
+    const kept = await api.call('dashboard.roles', { datasetId });
+    expect(kept.custom).toBe(true);
+    expect(kept.roles.user).toBeNull();
   });
 
   it('When the dataset is deleted, Then its summary table and catalogue row go with it', async () => {

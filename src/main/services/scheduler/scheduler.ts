@@ -307,7 +307,9 @@ export function createRetention({ db, clock, events, log }: { db: Db; clock: Clo
         await rebuildSummaryIfAny(tx, record, clock.now());
         return Number(deleted.rows[0]?.[0] ?? 0);
       });
-      if (removed > 0) events.emit('datasets.changed', { reason: 'deleted', datasetId: record.id });
+      // Rows went, as when a source is removed; 'deleted' would tell listeners the dataset
+      // itself is gone (its saved roles, layout and patterns were dropped with it).
+      if (removed > 0) events.emit('datasets.changed', { reason: 'imported', datasetId: record.id });
       parts.push(`${record.name}: ${removed} rows removed`);
     }
     return { message: parts.length ? parts.join('; ') : 'no retention policy is set' };
