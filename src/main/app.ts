@@ -72,6 +72,8 @@ export interface AppCoreOptions {
   patternBatchRows?: number;
   /** Opens an OAuth2 sign-in page in the system browser (the Electron shell); without it the page opens it. */
   openExternal?: (url: string) => Promise<void>;
+  /** See `DashboardDeps.summaryMinReduction` (tests on small logs set 0). */
+  dashboardSummaryMinReduction?: number;
   /** How long a browser sign-in waits (tests shorten it). */
   oauthSignInTimeoutMs?: number;
 }
@@ -203,7 +205,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
   const engineConnections = createEngineConnectionService({ db, secrets, clock, log, linkDataset: (id, connection, table) => datasetEngines.link(id, connection, table) });
   const datasetEngines = createDatasetEngineService({ db, events, clock, log, open: (name) => engineConnections.open(name) });
   const importJobs = createImportJobs({ imports, events, clock, log, engines: { resolve: engineConnections.resolve, push: engineConnections.push } });
-  const dashboard = createDashboardService({ db, events, clock, log, engines: datasetEngines });
+  const dashboard = createDashboardService({ db, events, clock, log, engines: datasetEngines, summaryMinReduction: options.dashboardSummaryMinReduction });
   const layouts = createDashboardLayoutService({ db, events, clock, log, dashboard });
   const customCharts = createCustomChartService({ dashboard, query, log });
   const smtp = createSmtpService({ db, clock, log, secrets, oauth, timeouts: options.smtpTimeouts, retryDelaysMs: options.smtpRetryDelaysMs });
@@ -315,7 +317,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
       await importJobs.dispose();
       mailIn.dispose();
       layouts.dispose();
-      dashboard.dispose();
+      await dashboard.dispose();
       await datasetEngines.dispose();
       await patterns.dispose();
       await db.dispose();

@@ -12,6 +12,7 @@ import { foldEndpoint } from '../../src/shared/charts/fold';
 import type { ChartId, ChartQueryInput, ChartResult } from '../../src/shared/charts/spec';
 import { chartIds } from '../../src/shared/charts/names';
 import { histogramBins } from '../../src/shared/charts/options';
+import { LATENCY_MAX_RELATIVE_ERROR } from '../../src/shared/charts/summary';
 import { insertDatasetRecord, refreshDatasetStats } from '../../src/main/services/catalog/datasets';
 import { openOwnedCore, tempDataDir } from './support/dataDir';
 
@@ -42,7 +43,7 @@ async function importFile(file: string, options: Record<string, unknown> = {}): 
 
 beforeAll(async () => {
   fs.mkdirSync(files, { recursive: true });
-  core = await openOwnedCore(dataDir, { seedDemo: true });
+  core = await openOwnedCore(dataDir, { seedDemo: true, dashboardSummaryMinReduction: 0 });
   api = createLocalApi(core.rpc, core.events);
   bare = await core.db.connect();
   const imports: [string, string, Record<string, unknown>][] = [
@@ -161,16 +162,38 @@ describe('each chart against an independent computation', () => {
     expect(result.buckets).toHaveLength(7 * 24);
   });
 
-  it('computes latency percentiles per bucket', async () => {
-    const result = await chart({ dataset: 'svc_csv', chart: 'latency', zone, widthPx: 1000 });
+  it('computes latency percentiles per bucket, exactly when scanning', async () => {
+    // A chip keeps the chart off the per-minute summary: the exact scan.
+    const result = await chart({ dataset: 'svc_csv', chart: 'latency', zone, widthPx: 1000, filters: [{ field: 'statusClass', value: 2 }] });
+    expect(result.approximate).toBe(false);
     const expected = await sql(
       `SELECT epoch_ms(timezone('${zone}', date_trunc('hour', ${local}))), quantile_cont(latency_ms, 0.5), quantile_cont(latency_ms, 0.95),
-         quantile_cont(latency_ms, 0.99), count(*) FROM svc_csv GROUP BY 1 ORDER BY 1`,
+         quantile_cont(latency_ms, 0.99), count(*) FROM svc_csv WHERE status BETWEEN 200 AND 299 GROUP BY 1 ORDER BY 1`,
     );
     expect(result.rows.length).toBe(expected.length);
     result.rows.forEach((row, i) => {
       expect(row[0]).toBe(expected[i]![0]);
       for (const k of [1, 2, 3]) expect(row[k] as number).toBeCloseTo(expected[i]![k] as number, 6);
+      expect(row[4]).toBe(expected[i]![4]);
+    });
+  });
+
+  it('computes latency percentiles per bucket from the summary within its stated error', async () => {
+    await core.dashboard.prepareSummary(ids.svc_csv!);
+    const result = await chart({ dataset: 'svc_csv', chart: 'latency', zone, widthPx: 1000 });
+    expect(result.approximate).toBe(true);
+    // The order statistic of rank ⌊p·(n−1)⌋, which the histogram's bucket holds.
+    const at = (p: number) => `list_sort(list(latency_ms))[floor(${p} * (count(*) - 1))::BIGINT + 1]`;
+    const expected = await sql(
+      `SELECT epoch_ms(timezone('${zone}', date_trunc('hour', ${local}))), ${at(0.5)}, ${at(0.95)}, ${at(0.99)}, count(*) FROM svc_csv GROUP BY 1 ORDER BY 1`,
+    );
+    expect(result.rows.length).toBe(expected.length);
+    result.rows.forEach((row, i) => {
+      expect(row[0]).toBe(expected[i]![0]);
+      for (const k of [1, 2, 3]) {
+        const truth = expected[i]![k] as number;
+        expect(Math.abs((row[k] as number) - truth)).toBeLessThanOrEqual(truth * LATENCY_MAX_RELATIVE_ERROR + 1e-9);
+      }
       expect(row[4]).toBe(expected[i]![4]);
     });
   });

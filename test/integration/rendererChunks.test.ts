@@ -67,6 +67,14 @@ describe('the built renderer', () => {
     expect(code(manifest, firstPaint).includes('"cm-editor'), 'CodeMirror loads with the dashboard').toBe(false);
   });
 
+  it('When the dashboard opens, Then zod stays out of its first paint (screens that validate load it on demand)', () => {
+    const manifest = readManifest();
+    // zod 4 names its schema classes with strings (`$constructor("$ZodType", …)`), which minifying keeps.
+    const marker = '"$ZodType"';
+    expect(code(manifest, Object.keys(manifest)).includes(marker), 'no chunk has zod: the marker is stale').toBe(true);
+    expect(code(manifest, closure(manifest, 'index.html')).includes(marker), 'zod loads with the dashboard').toBe(false);
+  });
+
   it('When the dashboard opens, Then ECharts brings the charts Logscope draws and no others', () => {
     const manifest = readManifest();
     const all = code(manifest, Object.keys(manifest));

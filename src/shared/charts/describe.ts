@@ -1,4 +1,5 @@
 import { columnLabel } from './columns';
+import { LATENCY_MAX_RELATIVE_ERROR } from './summary';
 import { bucketParts } from './buckets';
 import { SLOW_ENDPOINT_MIN_REQUESTS, TOP_ENDPOINTS } from './queries';
 import { TOP_PATTERNS } from './patternsChart';
@@ -130,11 +131,12 @@ export function chartScope(
   t: Translate,
   language: ChartLanguage,
   query: { zone: string; filters: readonly FieldFilter[]; search: Search | null },
-  result: Pick<ChartResult, 'range' | 'covered'>,
+  result: Pick<ChartResult, 'range' | 'covered'> & { approximate?: boolean },
 ): string {
   const parts = [rangeLabel(t, result.range, query.zone)];
   if (query.filters.length) parts.push(query.filters.map((f) => filterLabel(t, f, language)).join(', '));
   if (query.search) parts.push(searchLabel(t, query.search));
   parts.push(t('dashboard.scope.rows', { count: result.covered }));
+  if (result.approximate) parts.push(t('dashboard.scope.approximate', { percent: (LATENCY_MAX_RELATIVE_ERROR * 100).toFixed(1) }));
   return parts.join(' · ');
 }

@@ -37,6 +37,7 @@ function result(chart: ChartId, rows: ChartResult['rows'], extra: Partial<ChartR
     covered: 1234,
     basis: 'status',
     durationUnit: 'ms',
+    approximate: false,
     elapsedMs: 3,
     ...extra,
   };

@@ -39,6 +39,7 @@ const result = (rows: ChartResult['rows']): ChartResult => ({
   covered: 0,
   basis: 'none',
   durationUnit: null,
+  approximate: false,
   elapsedMs: 1,
 });
 

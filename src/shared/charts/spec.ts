@@ -200,6 +200,11 @@ export const ChartResult = z.object({
   basis: ChartBasis,
   /** The duration unit converted from, when the chart shows durations. */
   durationUnit: DurationUnit.nullable(),
+  /**
+   * Read from the dataset's per-minute summary with values estimated from a histogram
+   * (latency percentiles, within `LATENCY_MAX_RELATIVE_ERROR`): the chart says so.
+   */
+  approximate: z.boolean(),
   elapsedMs: z.number(),
 });
 export type ChartResult = z.infer<typeof ChartResult>;

@@ -23,6 +23,11 @@ describe('zone offsets', () => {
     expect(offsetSegments('Europe/Berlin', utc('2024-01-01T00:00:00Z'), utc('2025-01-01T00:00:00Z'))).toHaveLength(3);
   });
 
+  it('puts the change on its whole second whatever the milliseconds of the range start', () => {
+    const segments = offsetSegments('America/New_York', Date.parse('2024-10-30T00:00:25.560Z'), Date.parse('2024-11-06T00:00:00Z'));
+    expect(segments.map((s) => s.endMs)).toEqual([Date.parse('2024-11-03T06:00:00Z'), Date.parse('2024-11-06T00:00:00Z')]);
+  });
+
   it('turns wall-clock times into instants across both changes', () => {
     const spring = offsetSegments('America/New_York', utc('2024-03-09T00:00:00Z'), utc('2024-03-12T00:00:00Z'));
     expect(localToUtc(utc('2024-03-10T00:00:00Z'), spring)).toBe(utc('2024-03-10T05:00:00Z'));

@@ -118,6 +118,9 @@ export function offsetSegments(zone: string, fromMs: number, toMs: number): Offs
         if (offsetAt(zone, mid) === offset) lo = mid;
         else hi = mid;
       }
+      // Zones change on whole seconds: the one second in (lo, hi], not an instant carrying
+      // `fromMs`'s milliseconds (which put rows of the change's first second in the old offset).
+      hi = Math.floor(lo / 1000) * 1000 + 1000;
       segments.push({ startMs: segmentStart, endMs: hi, offsetMs: offset });
       segmentStart = hi;
       offset = offsetAt(zone, hi);

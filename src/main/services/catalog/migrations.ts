@@ -402,6 +402,26 @@ export const migrations: readonly Migration[] = [
        )`,
     ],
   },
+  {
+    version: 14,
+    description: 'per-minute dashboard summaries of datasets (issue 19)',
+    statements: [
+      // Existing datasets get theirs when the dashboard first opens them (one pass over the
+      // rows, about what one chart's scan costs), not here: a migration that read every
+      // dataset would hold up the app's start by the size of the data folder.
+      `CREATE TABLE logscope.dashboard_summaries (
+         dataset_id INTEGER PRIMARY KEY,
+         table_name VARCHAR NOT NULL,
+         -- SummarySpec as JSON: the roles and column types the summary groups by
+         spec VARCHAR NOT NULL,
+         -- the dataset's row count it was last brought up to
+         row_count BIGINT NOT NULL,
+         -- rows of the summary table itself: the dashboard reads it only when it is much smaller
+         summary_rows BIGINT NOT NULL,
+         built_at TIMESTAMP NOT NULL
+       )`,
+    ],
+  },
 ];
 
 export async function migrate(connection: DbConnection, now: Date): Promise<{ from: number; to: number }> {

@@ -7,6 +7,7 @@ import type { ColumnInfo, DatasetSummary, Output, ParsedInput } from '../../../s
 import { buildRowPageQuery } from '../../../shared/sql/rows';
 import { datasetNameKey, datasetNameProblem } from '../../../shared/datasetNames';
 import { quoteIdent } from '../../../shared/sql/quote';
+import { dropSummary } from '../catalog/summaries';
 import {
   datasetTable,
   findDatasetByName,
@@ -104,6 +105,7 @@ export function createDatasetService({ db, events, clock }: { db: Db; events: Ev
     await catalog.transaction(async (tx) => {
       await tx.run(`DROP TABLE IF EXISTS ${datasetTable(record.name)}`);
       await tx.run(`DELETE FROM logscope.engine_datasets WHERE dataset_id = $id`, { id: record.id });
+      await dropSummary(tx, record.id);
       await tx.run(`DELETE FROM logscope.datasets WHERE id = $id`, { id: record.id });
     });
     events.emit('datasets.changed', { reason: 'deleted', datasetId: record.id });

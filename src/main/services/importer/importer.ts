@@ -41,6 +41,7 @@ import type { Handlers } from '../../transport/rpc';
 import { timeCarriesOffset } from '../../../shared/detect/time';
 import type { EncodingName } from '../../../shared/detect/encoding';
 import { datasetTable, findDatasetByName, getDatasetRecord, insertDatasetRecord, refreshDatasetStats } from '../catalog/datasets';
+import { appendSourceToSummary, rebuildSummaryIfAny } from '../catalog/summaries';
 import { detectSample, firstLine, lineDelimiterCandidates, lineDelimiterFor, sampleBytes, type Detection, type SampleContext } from './detect';
 import { contentHash, readHead, scanFile, type FileScan } from './fileScan';
 import { convertToUtf8 } from './encoding';
@@ -855,6 +856,7 @@ export function createImportService(deps: ImportDeps) {
           if (detection.format === 'pattern' && patternName) await patterns.used(patternName, tx);
           const record = await getDatasetRecord(tx, datasetId!);
           await refreshDatasetStats(tx, record, now);
+          await appendSourceToSummary(tx, record, sourceId, now);
           const range = timeColumn
             ? (
                 await tx.all(
@@ -1060,6 +1062,7 @@ export function createImportService(deps: ImportDeps) {
       await tx.run(`DELETE FROM logscope.source_joined_lines WHERE source_id = $sourceId`, { sourceId });
       await tx.run(`DELETE FROM logscope.source_files WHERE id = $sourceId`, { sourceId });
       await refreshDatasetStats(tx, record, clock.now());
+      await rebuildSummaryIfAny(tx, record, clock.now());
       return Number(deleted.rows[0]?.[0] ?? 0);
     });
     events.emit('datasets.changed', { reason: 'imported', datasetId });

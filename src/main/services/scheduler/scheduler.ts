@@ -10,6 +10,7 @@ import { JobTarget, ScheduleSpec, type Job, type JobRun, type RetentionPolicy } 
 import type { ParsedInput } from '../../../shared/api/contract';
 import type { Handlers } from '../../transport/rpc';
 import { findDatasetRecord, getDatasetRecord, refreshDatasetStats } from '../catalog/datasets';
+import { rebuildSummaryIfAny } from '../catalog/summaries';
 import { completePendingLineNumbers } from '../importer/lineNumbers';
 import { buildRetentionDelete } from '../../../shared/sql/retention';
 
@@ -303,9 +304,12 @@ export function createRetention({ db, clock, events, log }: { db: Db; clock: Clo
         const { sql, params } = buildRetentionDelete({ table: record.name, timeColumn: record.timeColumn, keepDays: policy.keepDays, keepRows: policy.keepRows });
         const deleted = await tx.all(sql, params);
         await refreshDatasetStats(tx, record, clock.now());
+        await rebuildSummaryIfAny(tx, record, clock.now());
         return Number(deleted.rows[0]?.[0] ?? 0);
       });
-      if (removed > 0) events.emit('datasets.changed', { reason: 'deleted', datasetId: record.id });
+      // Rows went, as when a source is removed; 'deleted' would tell listeners the dataset
+      // itself is gone (its saved roles, layout and patterns were dropped with it).
+      if (removed > 0) events.emit('datasets.changed', { reason: 'imported', datasetId: record.id });
       parts.push(`${record.name}: ${removed} rows removed`);
     }
     return { message: parts.length ? parts.join('; ') : 'no retention policy is set' };

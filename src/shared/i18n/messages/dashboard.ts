@@ -64,6 +64,7 @@ export const dashboardMessages = bilingual(
         searchRegexIn: '{{column}} matches /{{text}}/',
         rows_one: '{{count, number}} row',
         rows_other: '{{count, number}} rows',
+        approximate: 'percentiles approximate (±{{percent}}%, from per-minute summaries)',
       },
       bucket: {
         second: '{{count}} s',
@@ -281,6 +282,7 @@ export const dashboardMessages = bilingual(
         searchRegexIn: '{{column}}이(가) /{{text}}/ 와 일치',
         rows_one: '{{count, number}}행',
         rows_other: '{{count, number}}행',
+        approximate: '백분위수는 근삿값 (±{{percent}}%, 분 단위 요약에서 계산)',
       },
       bucket: {
         second: '{{count}}초',
