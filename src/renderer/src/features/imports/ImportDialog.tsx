@@ -7,7 +7,7 @@ import {
   CloseButton,
   Group,
   Loader,
-  Modal,
+
   ScrollArea,
   SegmentedControl,
   Select,
@@ -17,6 +17,7 @@ import {
   Text,
   TextInput,
 } from '@mantine/core';
+import { Dialog } from '../../ui/Dialog';
 import { IconAlertTriangle, IconCopy, IconX } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { Cell, DatasetSummary } from '@shared/api/contract';
@@ -138,7 +139,7 @@ export function ImportDialog({
   };
 
   return (
-    <Modal opened onClose={onClose} title={t('imports.previewTitle')} size="90%">
+    <Dialog opened onClose={onClose} title={t('imports.previewTitle')} size="90%">
       <Stack>
         {entries.map((entry, index) => (
           <FileCard
@@ -160,7 +161,7 @@ export function ImportDialog({
           </Button>
         </Group>
       </Stack>
-    </Modal>
+    </Dialog>
   );
 }
 
