@@ -10,6 +10,11 @@ import globals from 'globals';
 const noElectron = { name: 'electron', message: 'Only src/main/shell, src/main/index.ts and src/preload may import electron.' };
 const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'net', 'http', 'crypto', 'stream', 'url'];
 
+const rendererPatterns = [
+  { group: nodeBuiltins, message: 'The renderer has no Node.' },
+  { group: ['**/main/**', '**/preload/**', '@duckdb/*'], message: 'The renderer reaches main only through the API client.' },
+];
+
 export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', 'test-output/**', 'bench-output/**', 'scratch/**'] },
   js.configs.recommended,
@@ -55,13 +60,18 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [noElectron],
-          patterns: [
-            { group: nodeBuiltins, message: 'The renderer has no Node.' },
-            { group: ['**/main/**', '**/preload/**', '@duckdb/*'], message: 'The renderer reaches main only through the API client.' },
+          paths: [
+            noElectron,
+            { name: '@mantine/core', importNames: ['Modal'], message: 'Use Dialog from ui/Dialog: it hands focus back to what opened it.' },
           ],
+          patterns: rendererPatterns,
         },
       ],
     },
+  },
+  {
+    // The dialog wrapper itself, and the theme that names every modal's close button.
+    files: ['src/renderer/src/ui/Dialog.tsx', 'src/renderer/src/app/Root.tsx'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: rendererPatterns }] },
   },
 );

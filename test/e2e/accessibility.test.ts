@@ -107,32 +107,29 @@ function summary(found: Record<string, AxeFinding[]>) {
   return Object.fromEntries(Object.entries(found).map(([screen, list]) => [screen, list.map((f) => `${f.impact} ${f.rule}: ${f.help} — ${f.targets.slice(0, 3).join(' | ')}`)]));
 }
 
-describe('axe-core on every screen', () => {
-  it('finds no serious or critical violation in English', async () => {
-    const { page, errors } = await openApp(browser, app.server.url);
-    const found: Record<string, AxeFinding[]> = {};
-    try {
-      await auditEveryScreen(page, { rows: 'Rows', patterns: 'Patterns', preview: 'Preview…', reportSettings: 'Report settings…' }, 'en', found);
-    } finally {
-      // What axe found, screen by screen, to read when the test fails.
-      fs.writeFileSync(path.join(path.dirname(await screenshot(page, 'axe-last-en')), 'axe-en.json'), JSON.stringify(summary(found), null, 2));
-    }
-    expect(Object.keys(found)).toHaveLength(12);
-    expect(summary(found)).toEqual(Object.fromEntries(Object.keys(found).map((screen) => [screen, []])));
-    expect(errors).toEqual([]);
-  });
+const languages = {
+  en: { locale: 'en-US', names: { rows: 'Rows', patterns: 'Patterns', preview: 'Preview…', reportSettings: 'Report settings…' } },
+  ko: { locale: 'ko-KR', names: { rows: '행', patterns: '패턴', preview: '미리 보기…', reportSettings: '보고서 설정…' } },
+} as const;
 
-  it('finds none in Korean either', async () => {
-    const { page, errors } = await openApp(browser, app.server.url, { locale: 'ko-KR' });
-    const found: Record<string, AxeFinding[]> = {};
-    try {
-      await auditEveryScreen(page, { rows: '행', patterns: '패턴', preview: '미리 보기…', reportSettings: '보고서 설정…' }, 'ko', found);
-    } finally {
-      // What axe found, screen by screen, to read when the test fails.
-      fs.writeFileSync(path.join(path.dirname(await screenshot(page, 'axe-last-ko')), 'axe-ko.json'), JSON.stringify(summary(found), null, 2));
+describe('axe-core on every screen', () => {
+  // The dark theme has its own colours, so its contrast is checked on its own.
+  for (const scheme of ['light', 'dark'] as const) {
+    for (const language of ['en', 'ko'] as const) {
+      it(`finds no serious or critical violation in ${language === 'en' ? 'English' : 'Korean'}, ${scheme} theme`, async () => {
+        const { page, errors } = await openApp(browser, app.server.url, { locale: languages[language].locale, colorScheme: scheme });
+        const found: Record<string, AxeFinding[]> = {};
+        const shot = scheme === 'light' ? language : `${language}-dark`;
+        try {
+          await auditEveryScreen(page, languages[language].names, shot, found);
+        } finally {
+          // What axe found, screen by screen, to read when the test fails.
+          fs.writeFileSync(path.join(path.dirname(await screenshot(page, `axe-last-${shot}`)), `axe-${shot}.json`), JSON.stringify(summary(found), null, 2));
+        }
+        expect(Object.keys(found)).toHaveLength(12);
+        expect(summary(found)).toEqual(Object.fromEntries(Object.keys(found).map((screen) => [screen, []])));
+        expect(errors).toEqual([]);
+      });
     }
-    expect(Object.keys(found)).toHaveLength(12);
-    expect(summary(found)).toEqual(Object.fromEntries(Object.keys(found).map((screen) => [screen, []])));
-    expect(errors).toEqual([]);
-  });
+  }
 });

@@ -56,7 +56,8 @@ describe('the SQL console', () => {
 
 describe('a console result', () => {
   it('reads numbers grouped and exports every digit, neutralised for spreadsheets; a typo is a syntax error', async () => {
-    const { page, errors, context } = await openApp(browser, app.server.url);
+    // In the dark theme: the export menu's colours are checked there too.
+    const { page, errors, context } = await openApp(browser, app.server.url, { colorScheme: 'dark' });
     await page.getByTestId('dataset-demo_service').waitFor();
     // The test before left the app in Korean (a saved setting).
     await page.getByText('English', { exact: true }).click();
@@ -71,7 +72,7 @@ describe('a console result', () => {
 
     await page.getByTestId('console-export').click();
     await page.getByRole('menuitem', { name: 'CSV (spreadsheet-safe)' }).waitFor();
-    await screenshot(page, 'console-export-en');
+    await screenshot(page, 'console-export-en-dark');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: 'CSV (spreadsheet-safe)' }).click()]);
     expect(fs.readFileSync(await download.path(), 'utf8')).toBe("\uFEFFformula,sum,n\r\n'=1+1,0.30000000000000004,1234567\r\n");
 
@@ -90,7 +91,7 @@ describe('a console result', () => {
     await grid.getByRole('gridcell', { name: '1,234,567.25', exact: true }).waitFor();
     await page.getByTestId('console-export').click();
     await page.getByRole('menuitem', { name: 'JSON lines (정확한 값)' }).waitFor();
-    await screenshot(page, 'console-export-ko');
+    await screenshot(page, 'console-export-ko-dark');
     expect(errors).toEqual([]);
     await context.close();
   });

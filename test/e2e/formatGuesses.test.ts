@@ -37,18 +37,18 @@ describe('a file that fits its format only in part', () => {
     ['en', 'en-US', '60 % of the sample lines fit JSONL.', '40 % of the sample lines fit SYSLOG.'],
     ['ko', 'ko-KR', '표본 줄의 60 %가 JSONL 형식에 맞습니다.', '표본 줄의 40 %가 SYSLOG 형식에 맞습니다.'],
   ])('says how much fits and reads it as the next guess on a click (%s)', async (lang, locale, fitsFirst, fitsNext) => {
-    const { page, errors, context } = await openApp(browser, app.server.url, { locale });
+    const { page, errors, context } = await openApp(browser, app.server.url, { locale, colorScheme: lang === 'ko' ? 'dark' : 'light' });
     await page.getByTestId('dataset-demo_service').waitFor();
     await dropFile(page, 'mixed.log', mixed);
     const card = page.getByTestId('import-file-mixed.log');
     const guesses = card.getByTestId('format-alternatives');
     await guesses.getByText(fitsFirst).waitFor();
-    await screenshot(page, `format-alternatives-${lang}`);
+    await screenshot(page, `format-alternatives-${lang}${lang === 'ko' ? '-dark' : ''}`);
     await guesses.getByRole('button', { name: 'SYSLOG (40 %)' }).click();
     await guesses.getByText(fitsNext).waitFor();
     await card.getByText('SYSLOG', { exact: true }).waitFor();
     await guesses.getByRole('button', { name: 'JSONL (60 %)' }).waitFor();
-    await screenshot(page, `format-alternatives-next-${lang}`);
+    await screenshot(page, `format-alternatives-next-${lang}${lang === 'ko' ? '-dark' : ''}`);
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -65,7 +65,7 @@ describe('an access log line cut off in its user agent', () => {
     ['en', 'en-US', 'Import 1 file', 'Rows'],
     ['ko', 'ko-KR', '파일 1개 가져오기', '행'],
   ])('is a row marked partial in the grid (%s)', async (lang, locale, importButton, rowsTab) => {
-    const { page, errors, context } = await openApp(browser, app.server.url, { locale });
+    const { page, errors, context } = await openApp(browser, app.server.url, { locale, colorScheme: lang === 'ko' ? 'dark' : 'light' });
     await page.getByTestId('dataset-demo_service').waitFor();
     // A different first path per language: the same content would be a duplicate.
     await dropFile(page, `cut-${lang}.log`, cut.replace('/a ', `/a-${lang} `));
@@ -79,7 +79,7 @@ describe('an access log line cut off in its user agent', () => {
     // The mark is the last column: scroll it into view, beside the cut user agent.
     await page.getByRole('columnheader', { name: '_partial' }).scrollIntoViewIfNeeded();
     await page.getByRole('gridcell', { name: 'true', exact: true }).waitFor();
-    await screenshot(page, `partial-row-${lang}`);
+    await screenshot(page, `partial-row-${lang}${lang === 'ko' ? '-dark' : ''}`);
     expect(errors).toEqual([]);
     await context.close();
   });

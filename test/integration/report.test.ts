@@ -114,6 +114,12 @@ describe('a report sent over SMTP', () => {
       expect(part!.contentType).toBe('image/png');
       expect(decodePng(part!.content)).toEqual({ width: image.width * 2, height: image.height * 2 });
     }
+    // Each image's alt is the chart's generated description (what a screen reader says on the dashboard), escaped.
+    const alts = [...html.matchAll(/<img src="cid:chart-([a-z-]+)@logscope"[^>]* alt="([^"]*)"/g)].map((m) => ({ chart: m[1]!, alt: m[2]! }));
+    expect(alts.map((a) => a.chart)).toEqual(images.map((i) => i.src.slice('cid:chart-'.length, -'@logscope'.length)));
+    expect(alts.find((a) => a.chart === 'events')?.alt).toBe('Events over time, 03-06 09:00 – 03-07 08:45 Asia/Seoul (UTC+09:00), peak 123 at 03-06 13:00. Series: 2xx, 3xx, 4xx, 5xx.');
+    expect(alts.find((a) => a.chart === 'top-endpoints')?.alt).toBe('Busiest endpoints: 20 entries, the largest /api/v1/products/{id} (1,001).');
+    for (const { alt } of alts) expect(alt).not.toMatch(/[<>]/);
     // Nothing remote and nothing that runs.
     expect(html).not.toMatch(/<script|src="https?:|href=|<link|@import|url\(/i);
     // Short lines on the wire: every part is encoded (quoted-printable or base64) to 76 characters.
@@ -150,7 +156,7 @@ describe('a report sent over SMTP', () => {
       expect(mail.text, id).toContain(`${labels[id as keyof typeof labels]}: ${value} (`);
       expect(mail.text, id).toContain(`before: ${previous})`);
     }
-    expect(mail.text).toContain('Last 24 hours: 2024-03-06 09:00 – 2024-03-07 08:59 (Asia/Seoul)');
+    expect(mail.text).toContain('Last 24 hours: 2024-03-06 09:00 – 2024-03-07 08:59 Asia/Seoul (UTC+09:00)');
     expect(mail.text).toContain('The newest row is from 2024-03-07 08:5');
   });
 
@@ -188,7 +194,7 @@ describe('a report sent over SMTP', () => {
     const korean = await received(1);
     expect(String(korean.html)).toContain('<html lang="ko">');
     for (const label of ['주요 지표', '이벤트 수', '오류율', '상위 엔드포인트', '상위 오류 패턴']) expect(String(korean.html), label).toContain(label);
-    expect(korean.text).toContain('최근 24시간: 2024-03-06 09:00 – 2024-03-07 08:59 (Asia/Seoul)');
+    expect(korean.text).toContain('최근 24시간: 2024-03-06 09:00 – 2024-03-07 08:59 Asia/Seoul (UTC+09:00)');
     expect(korean.text).toMatch(/이벤트 수: [\d,]+ \(/);
     expect(korean.subject).toBe('svc · 최근 24시간');
   });

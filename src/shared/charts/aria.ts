@@ -55,3 +55,9 @@ export function withChartAria(option: EChartsOption, title: string, zoneLabel: s
   }));
   return { ...option, aria: { enabled: true, label: { description: chartAriaDescription({ title, categories, series, zoneLabel }, t, language) } } };
 }
+
+/** The description `withChartAria` put in an option: the report's image `alt` says what the screen reader says. */
+export function chartAriaDescriptionOf(option: EChartsOption): string | null {
+  const aria = option.aria as { enabled?: boolean; label?: { description?: unknown } } | undefined;
+  return aria?.enabled && typeof aria.label?.description === 'string' ? aria.label.description : null;
+}

@@ -47,6 +47,20 @@ type Series = { id: string; name: string; data: unknown[]; type: string };
 const seriesOf = (option: ReturnType<(typeof optionBuilders)['events']>) => option.series as Series[];
 
 describe('chart options', () => {
+  it('names every time axis with the zone its labels are in, on screen and in files', () => {
+    const timeCharts = chartIds.filter((id) => chartRegistry[id].isTimeSeries);
+    expect(timeCharts).toEqual(expect.arrayContaining(['events', 'latency', 'errors']));
+    for (const interactive of [true, false]) {
+      for (const chart of timeCharts) {
+        const option = chartRegistry[chart].toOption(result(chart, []), ctx('en', interactive));
+        expect((option.xAxis as { name?: string }).name, chart).toBe('Asia/Seoul (UTC+09:00)');
+      }
+    }
+    const heatmap = chartRegistry.heatmap.toOption(result('heatmap', [[33, 7]]), ctx('en'));
+    const tooltip = (heatmap.tooltip as { formatter: (p: unknown) => string }).formatter({ value: [9, 1, 7] });
+    expect(tooltip).toBe('Tue 09:00–09:59 Asia/Seoul (UTC+09:00)<br/>7');
+  });
+
   it('stacks events by status class, fills empty buckets and labels them in the zone', () => {
     const option = optionBuilders.events(
       result('events', [

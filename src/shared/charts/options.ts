@@ -5,7 +5,7 @@ import { labelPrecision } from './buckets';
 import { LINEAR_BINS, LOG_BINS_PER_DECADE } from './queries';
 import { levelColor, statusClassColor, type ChartTheme } from './theme';
 import { formatMs, numberFormat, segmentsOf, weekdayName, type ChartLanguage, type Translate } from './describe';
-import { zonedParts, type OffsetSegment } from './zone';
+import { describeZoneOffsets, zonedParts, type OffsetSegment } from './zone';
 import type { ChartId, ChartResult } from './spec';
 import { patternsChartOption } from './patternsChart';
 
@@ -51,7 +51,8 @@ export function baseOption(ctx: ChartContext, layout: { top?: number; bottom?: n
       top: (layout.top ?? 36) + headingHeight,
       bottom: layout.bottom ?? 12,
       outerBoundsMode: 'same',
-      outerBoundsContain: 'axisLabel',
+      // Axis names too: a time axis's zone label sits under its labels.
+      outerBoundsContain: 'all',
     },
   };
   if (ctx.heading) {
@@ -112,12 +113,16 @@ export function bucketLabels(result: Pick<ChartResult, 'buckets' | 'bucketMs' | 
   });
 }
 
-function timeAxis(ctx: ChartContext, labels: string[]): EChartsOption['xAxis'] {
+/** A time axis says which zone its labels are in, under them (the tooltip's header shows the label alone). */
+function timeAxis(ctx: ChartContext, result: ChartResult, labels: string[]): EChartsOption['xAxis'] {
   return {
     type: 'category',
     data: labels,
     boundaryGap: true,
     ...axisStyle(ctx),
+    name: describeZoneOffsets(ctx.zone, segmentsOf(result)),
+    nameLocation: 'middle',
+    nameGap: 26,
     axisLabel: { color: ctx.theme.mutedText, fontFamily: ctx.fontFamily, hideOverlap: true },
     splitLine: { show: false },
   };
@@ -206,7 +211,7 @@ export function eventsChartOption(result: ChartResult, ctx: ChartContext): EChar
     ...brush(ctx),
     legend: ordered.length > 1 ? legend(ctx, ordered.map((s) => s.name)) : { show: false },
     tooltip: ctx.interactive ? { ...(option.tooltip as object), trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v) => format.format(Number(v)) } : undefined,
-    xAxis: timeAxis(ctx, labels),
+    xAxis: timeAxis(ctx, result, labels),
     yAxis: { type: 'value', minInterval: 1, ...axisStyle(ctx), axisLabel: { color: ctx.theme.mutedText, fontFamily: ctx.fontFamily, formatter: (v: number) => format.format(v) } },
     series: ordered.map((s) => ({
       id: s.id,
@@ -251,7 +256,7 @@ export function latencyChartOption(result: ChartResult, ctx: ChartContext): ECha
     tooltip: ctx.interactive
       ? { ...(option.tooltip as object), trigger: 'axis', valueFormatter: (v) => (v === null || v === undefined ? '–' : formatMs(Number(v), ctx.language)) }
       : undefined,
-    xAxis: timeAxis(ctx, labels),
+    xAxis: timeAxis(ctx, result, labels),
     yAxis: {
       type: 'value',
       name: 'ms',
@@ -325,7 +330,7 @@ export function errorsChartOption(result: ChartResult, ctx: ChartContext): EChar
           },
         }
       : undefined,
-    xAxis: timeAxis(ctx, labels),
+    xAxis: timeAxis(ctx, result, labels),
     yAxis: {
       type: 'value',
       min: 0,
@@ -522,6 +527,7 @@ export function heatmapChartOption(result: ChartResult, ctx: ChartContext): ECha
   const days = Array.from({ length: 7 }, (_, d) => weekdayName(ctx.t, d));
   const format = numberFormat(ctx.language);
   const option = baseOption(ctx, { top: 12, bottom: 44 });
+  const zoneLabel = describeZoneOffsets(ctx.zone, segmentsOf(result));
   return {
     ...option,
     tooltip: ctx.interactive
@@ -531,7 +537,8 @@ export function heatmapChartOption(result: ChartResult, ctx: ChartContext): ECha
           formatter: (p) => {
             const item = Array.isArray(p) ? p[0] : p;
             const [hour, day, count] = (item?.value as number[] | undefined) ?? [0, 0, 0];
-            return `${escapeHtml(days[day ?? 0] ?? '')} ${hours[hour ?? 0]}:00–${hours[hour ?? 0]}:59<br/>${format.format(count ?? 0)}`;
+            // The axes have no room for the zone (the scale sits under them): the tooltip says it.
+            return `${escapeHtml(days[day ?? 0] ?? '')} ${hours[hour ?? 0]}:00–${hours[hour ?? 0]}:59 ${escapeHtml(zoneLabel)}<br/>${format.format(count ?? 0)}`;
           },
         }
       : undefined,

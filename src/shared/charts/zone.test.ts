@@ -1,8 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { formatZoned, isValidTimeZone, localToUtc, offsetAt, offsetSegments, MS_PER_HOUR } from './zone';
+import { describeZoneOffsets, formatZoned, isValidTimeZone, localToUtc, offsetAt, offsetSegments, zoneLabelAt, MS_PER_HOUR } from './zone';
 import { bucketKeyToUtc, bucketMode, bucketStarts, chooseBucketMs } from './buckets';
 
 const utc = (iso: string) => Date.parse(iso);
+
+describe('the zone label', () => {
+  it('names the zone with its offset, sign and minutes included', () => {
+    expect(zoneLabelAt('Asia/Seoul', utc('2024-03-04T00:00:00Z'))).toBe('Asia/Seoul (UTC+09:00)');
+    expect(zoneLabelAt('UTC', utc('2024-03-04T00:00:00Z'))).toBe('UTC (UTC+00:00)');
+    expect(zoneLabelAt('America/New_York', utc('2024-01-04T00:00:00Z'))).toBe('America/New_York (UTC-05:00)');
+    expect(zoneLabelAt('Asia/Kathmandu', utc('2024-03-04T00:00:00Z'))).toBe('Asia/Kathmandu (UTC+05:45)');
+    // POSIX sign: Etc/GMT-9 is nine hours ahead of UTC.
+    expect(zoneLabelAt('Etc/GMT-9', utc('2024-03-04T00:00:00Z'))).toBe('Etc/GMT-9 (UTC+09:00)');
+  });
+
+  it('gives both offsets over a range that crosses a change, one over a range that does not', () => {
+    expect(describeZoneOffsets('Europe/Berlin', offsetSegments('Europe/Berlin', utc('2024-03-25T00:00:00Z'), utc('2024-04-05T00:00:00Z')))).toBe('Europe/Berlin (UTC+01:00 / UTC+02:00)');
+    expect(describeZoneOffsets('Europe/Berlin', offsetSegments('Europe/Berlin', utc('2024-06-01T00:00:00Z'), utc('2024-06-05T00:00:00Z')))).toBe('Europe/Berlin (UTC+02:00)');
+  });
+});
 
 describe('zone offsets', () => {
   it('reads offsets of fixed and daylight-saving zones', () => {

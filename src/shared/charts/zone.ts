@@ -205,8 +205,18 @@ export function formatZoned(utcMs: number, zone: string, precision: InstantPreci
   return precision === 'second' ? second : `${second}.${String(p.millisecond).padStart(3, '0')}`;
 }
 
-/** `Asia/Seoul (UTC+09:00)`; with a range that crosses a change, both offsets. */
+/**
+ * The zone label every shown time carries (charts, their descriptions, the header, the import
+ * preview, the report): `Asia/Seoul (UTC+09:00)`; over a range that crosses a change, both
+ * offsets (`Europe/Berlin (UTC+01:00 / UTC+02:00)`). The name alone is ambiguous to a reader
+ * who does not know the zone, the offset alone hides daylight saving time.
+ */
 export function describeZoneOffsets(zone: string, segments: readonly OffsetSegment[]): string {
   const offsets = [...new Set(segments.map((s) => s.offsetMs))];
   return `${zone} (${offsets.map((o) => `UTC${formatOffset(o)}`).join(' / ')})`;
+}
+
+/** The zone label at one instant (the header says what "now" is in). */
+export function zoneLabelAt(zone: string, utcMs: number): string {
+  return describeZoneOffsets(zone, [{ startMs: utcMs, endMs: utcMs + 1, offsetMs: offsetAt(zone, utcMs) }]);
 }

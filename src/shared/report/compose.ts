@@ -1,6 +1,6 @@
 import type { Cell } from '../api/schemas';
 import { formatMs, numberFormat, type ChartLanguage, type Translate } from '../charts/describe';
-import { formatZoned } from '../charts/zone';
+import { describeZoneOffsets, formatZoned, offsetSegments, zoneLabelAt } from '../charts/zone';
 import { defaultUnusualRule } from '../charts/anomaly';
 import type { ChangeTone, FigureCell, MailBlock, MailDocument, MailImage } from './document';
 import type { MsRange } from './period';
@@ -94,8 +94,9 @@ function toneOf(direction: 'up_is_bad' | 'neutral', change: number | null): Chan
 export function composeReport(data: ReportData, t: Translate, language: ChartLanguage): MailDocument {
   const count = (n: number) => formatCount(n, language);
   const subtitle: string[] = [];
-  const zoneLabel = data.zone;
   if (data.range) {
+    // `Asia/Seoul (UTC+09:00)`: the offsets over the report's range, as its charts' axes say.
+    const zoneLabel = describeZoneOffsets(data.zone, offsetSegments(data.zone, data.range.fromMs, data.range.toMs));
     const last = Math.max(data.range.fromMs, data.range.toMs - 1);
     subtitle.push(`${data.periodLabel}: ${t('report.mail.range', { from: formatZoned(data.range.fromMs, data.zone), to: formatZoned(last, data.zone), zone: zoneLabel })}`);
     if (data.previous) {
@@ -104,7 +105,7 @@ export function composeReport(data: ReportData, t: Translate, language: ChartLan
       );
     }
   }
-  subtitle.push(t('report.mail.madeAt', { at: formatZoned(data.madeAtMs, data.zone), zone: zoneLabel }));
+  subtitle.push(t('report.mail.madeAt', { at: formatZoned(data.madeAtMs, data.zone), zone: zoneLabelAt(data.zone, data.madeAtMs) }));
 
   const notes: string[] = [];
   if (!data.range) notes.push(t('report.mail.noTime'));

@@ -3,8 +3,9 @@ import { pickLanguage } from '../../../shared/i18n/index';
 import { errorRateSeries } from '../../../shared/charts/options';
 import { UNUSUAL_K, UNUSUAL_WINDOW } from '../../../shared/charts/anomaly';
 import { lightChartTheme } from '../../../shared/charts/theme';
-import { formatZoned, MS_PER_DAY, MS_PER_MINUTE } from '../../../shared/charts/zone';
+import { formatZoned, zoneLabelAt, MS_PER_DAY, MS_PER_MINUTE } from '../../../shared/charts/zone';
 import { chartRegistry } from '../../../shared/charts/registry';
+import { chartAriaDescriptionOf } from '../../../shared/charts/aria';
 import { chartTitle, chartWhat, type ChartLanguage } from '../../../shared/charts/describe';
 import { cidSource, renderMailHtml } from '../../../shared/report/html';
 import { renderMailText } from '../../../shared/report/text';
@@ -115,12 +116,12 @@ export function createAlertExecutor(deps: { db: Db; clock: Clock; log: Logger; d
     const option = chartRegistry.errors.toOption(result, { t, language, zone, theme: lightChartTheme, interactive: false, fontFamily: chartFontFamily, heading: null, width });
     const png = await dashboard.renderer.png(await dashboard.renderer.svg(option, { width, height }), { scale: REPORT_CHART_SCALE, background: lightChartTheme.background });
     const title = chartTitle(t, 'errors', result);
-    const image = { cid: 'chart-errors@logscope', fileName: 'errors.png', width, height, alt: title };
+    const image = { cid: 'chart-errors@logscope', fileName: 'errors.png', width, height, alt: chartAriaDescriptionOf(option) ?? title };
     const rateText = formatRate(rate, language);
     const document: MailDocument = {
       language,
       title: t('report.alert.title', { dataset: record.name }),
-      subtitle: [t('report.mail.madeAt', { at: formatZoned(deps.clock.now().getTime(), zone), zone })],
+      subtitle: [t('report.mail.madeAt', { at: formatZoned(deps.clock.now().getTime(), zone), zone: zoneLabelAt(zone, deps.clock.now().getTime()) })],
       notes: [],
       blocks: [
         {

@@ -3,6 +3,7 @@ import type { ReportSpec, ReportView } from '../../../shared/api/contract/report
 import type { PatternList } from '../../../shared/api/contract/patterns';
 import { ChartId, type ChartQuery, type ChartResult, type DashboardRoles } from '../../../shared/charts/spec';
 import { chartRegistry } from '../../../shared/charts/registry';
+import { chartAriaDescriptionOf } from '../../../shared/charts/aria';
 import { chartTitle, chartWhat, filterLabel, searchLabel, type ChartLanguage, type Translate } from '../../../shared/charts/describe';
 import { errorRateSeries } from '../../../shared/charts/options';
 import { lightChartTheme } from '../../../shared/charts/theme';
@@ -300,7 +301,7 @@ export async function buildReport(deps: ReportBuildDeps, input: BuildInput): Pro
     const svg = await dashboard.renderer.svg(option, { width, height });
     const png = await dashboard.renderer.png(svg, { scale: REPORT_CHART_SCALE, background: lightChartTheme.background });
     const title = chartTitle(t, chart, result);
-    const image: ReportImage = { cid: `chart-${chart}@logscope`, fileName: `${chart}.png`, width, height, alt: title, png: png.png };
+    const image: ReportImage = { cid: `chart-${chart}@logscope`, fileName: `${chart}.png`, width, height, alt: chartAriaDescriptionOf(option) ?? title, png: png.png };
     images.push(image);
     charts.push({ title, caption: chartWhat(t, chart, result, roles.roles, zone), image });
   }

@@ -1,3 +1,5 @@
+import { zoneLabelAt } from '@shared/charts/zone';
+
 /** The zone times are shown in: the user's choice, else the computer's. */
 export function effectiveTimeZone(setting: string | null): string {
   return setting ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -30,12 +32,7 @@ export function formatInstant(iso: string, zone: string, withMillis = true): str
   return withMillis ? `${base}.${parts.fractionalSecond}` : base;
 }
 
-/** `Asia/Seoul (UTC+9)`: the zone named, with its current offset. */
+/** `Asia/Seoul (UTC+09:00)`: the zone named, with its current offset (the one label of `src/shared/charts/zone.ts`). */
 export function describeZone(zone: string, at = new Date()): string {
-  const offset = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'shortOffset' })
-    .formatToParts(at)
-    .find((p) => p.type === 'timeZoneName')?.value;
-  // Chromium says "GMT" for some zero-offset zones and "GMT+0" for others (UTC itself).
-  const utcOffset = (offset ?? 'GMT').replace('GMT', 'UTC').replace(/^UTC[+-]0$/, 'UTC');
-  return `${zone} (${utcOffset})`;
+  return zoneLabelAt(zone, at.getTime());
 }

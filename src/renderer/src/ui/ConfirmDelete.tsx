@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import { Button, Group, Modal, Stack, Text } from '@mantine/core';
+import { Button, Group, Stack, Text } from '@mantine/core';
+import { Dialog } from './Dialog';
 import { useTranslation } from 'react-i18next';
 import { useErrorText } from './useErrorText';
 
@@ -24,7 +25,7 @@ export function ConfirmDelete({
   const { t } = useTranslation();
   const errorText = useErrorText();
   return (
-    <Modal opened={opened} onClose={onCancel} title={title}>
+    <Dialog opened={opened} onClose={onCancel} title={title}>
       <Stack>
         <Text>{message}</Text>
         {error ? <Text c="red">{errorText(error)}</Text> : null}
@@ -37,6 +38,6 @@ export function ConfirmDelete({
           </Button>
         </Group>
       </Stack>
-    </Modal>
+    </Dialog>
   );
 }

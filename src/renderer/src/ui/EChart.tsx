@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import * as echarts from 'echarts/core';
 import { BarChart, HeatmapChart, LineChart, PieChart, ScatterChart } from 'echarts/charts';
 import {
+  AriaComponent,
   BrushComponent,
   GridComponent,
   LegendComponent,
@@ -15,7 +16,9 @@ import type { EChartsOption } from 'echarts';
 // SVG, as the main process draws files: the same renderer on screen and in an export.
 // Only what `src/shared/charts` draws: the dashboard's first paint loads this with it
 // (no toolbox: the brush is armed by `takeGlobalCursor`; heatmaps use a continuous scale).
+// Without AriaComponent an option's `aria` is ignored and the chart has no description.
 echarts.use([
+  AriaComponent,
   BarChart,
   HeatmapChart,
   LineChart,
@@ -36,10 +39,17 @@ export interface EChartClick {
   name: string | null;
 }
 
+/** Whether the option carries a description (`src/shared/charts/aria.ts`), which ECharts writes on the box itself. */
+function hasAriaDescription(option: EChartsOption): boolean {
+  const aria = option.aria as { enabled?: boolean; label?: { description?: string } } | undefined;
+  return Boolean(aria?.enabled && aria.label?.description);
+}
+
 /**
  * Hosts one ECharts instance: options from `src/shared/charts`, resized with its box,
  * clicks reported, and on time charts a horizontal brush that is always armed, so
- * dragging across the chart selects a range.
+ * dragging across the chart selects a range. The box is a tab stop named by the chart's
+ * description; Enter or Space on it calls `onActivate` (the dashboard shows the rows behind it).
  */
 export function EChart({
   option,
@@ -47,6 +57,7 @@ export function EChart({
   brushable = false,
   onClick,
   onBrush,
+  onActivate,
   testId,
   ariaLabel,
 }: {
@@ -55,6 +66,7 @@ export function EChart({
   brushable?: boolean;
   onClick?: (click: EChartClick) => void;
   onBrush?: (fromIndex: number, toIndex: number) => void;
+  onActivate?: () => void;
   testId?: string;
   ariaLabel?: string;
 }) {
@@ -99,5 +111,21 @@ export function EChart({
     }
   }, [option, brushable]);
 
-  return <div ref={box} style={{ width: '100%', height }} data-testid={testId} role="img" aria-label={ariaLabel} />;
+  return (
+    <div
+      ref={box}
+      className="ls-chart"
+      style={{ width: '100%', height }}
+      data-testid={testId}
+      role="img"
+      // Left to ECharts when it has a description, so one writer owns the attribute.
+      aria-label={hasAriaDescription(option) ? undefined : ariaLabel}
+      tabIndex={0}
+      onKeyDown={(event) => {
+        if (!onActivate || (event.key !== 'Enter' && event.key !== ' ')) return;
+        event.preventDefault();
+        onActivate();
+      }}
+    />
+  );
 }

@@ -142,6 +142,7 @@ export const dashboardMessages = bilingual(
         empty: 'No rows match the range and filters.',
         failed: 'This chart could not be drawn: {{message}}',
         updating: 'Updating…',
+        showRows: 'Show rows',
       },
       export: {
         menu: 'Export',
@@ -360,6 +361,7 @@ export const dashboardMessages = bilingual(
         empty: '기간과 필터에 맞는 행이 없습니다.',
         failed: '이 차트를 그리지 못했습니다: {{message}}',
         updating: '갱신 중…',
+        showRows: '행 보기',
       },
       export: {
         menu: '내보내기',

@@ -96,8 +96,8 @@ export const reportMessages = bilingual(
       // The message itself.
       mail: {
         title: 'Log report: {{dataset}}',
-        madeAt: 'Made {{at}} ({{zone}})',
-        range: '{{from}} – {{to}} ({{zone}})',
+        madeAt: 'Made {{at}} {{zone}}',
+        range: '{{from}} – {{to}} {{zone}}',
         comparedWith: 'Compared with {{from}} – {{to}}',
         noTime: 'This dataset has no time column: the report covers all its rows, without comparison.',
         anchored: 'The newest row is from {{at}}: “{{period}}” is the period up to it.',
@@ -287,8 +287,8 @@ export const reportMessages = bilingual(
       noAccount: '아직 SMTP 계정이 없습니다.',
       mail: {
         title: '로그 보고서: {{dataset}}',
-        madeAt: '작성 {{at}} ({{zone}})',
-        range: '{{from}} – {{to}} ({{zone}})',
+        madeAt: '작성 {{at}} {{zone}}',
+        range: '{{from}} – {{to}} {{zone}}',
         comparedWith: '비교 기간 {{from}} – {{to}}',
         noTime: '이 데이터셋에는 시간 열이 없어 모든 행을 비교 없이 다룹니다.',
         anchored: '가장 최근 행이 {{at}}의 것이어서 “{{period}}”은(는) 그때까지의 기간입니다.',

@@ -32,6 +32,25 @@ const firstPageRows = 500;
 const editorSetup = { lineNumbers: true, foldGutter: false, autocompletion: false } as const;
 
 /**
+ * One Dark on a darker ground: on its own (#282c34, active line #2c313a) the keyword violet,
+ * the name coral and the comment grey stay under 4.5:1 (axe, WCAG AA); here they all reach it.
+ */
+const darkGround = '#16181d';
+const consoleDarkTheme = [
+  oneDark,
+  Prec.highest(
+    EditorView.theme(
+      {
+        '&': { backgroundColor: darkGround },
+        '.cm-gutters': { backgroundColor: darkGround },
+        '.cm-activeLine, .cm-activeLineGutter': { backgroundColor: '#1b1d22' },
+      },
+      { dark: true },
+    ),
+  ),
+];
+
+/**
  * The SQL console: a real editor with completion of datasets, columns and DuckDB's
  * functions; Ctrl/Cmd+Enter runs the statement under the cursor; a result that pages from
  * the main process; errors marked where DuckDB says they are; a history of what ran.
@@ -193,7 +212,7 @@ export function SqlConsole({ zone, initialSql, defaultTable }: { zone: string; i
             value={text}
             onChange={setText}
             height="220px"
-            theme={dark ? oneDark : 'light'}
+            theme={dark ? consoleDarkTheme : 'light'}
             extensions={extensions}
             basicSetup={editorSetup}
             aria-label={t('console.editor')}

@@ -7,7 +7,6 @@ import {
   Code,
   Group,
   Loader,
-  Modal,
   NumberInput,
   ScrollArea,
   Select,
@@ -17,6 +16,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
+import { Dialog } from '../../ui/Dialog';
 import { IconPlus, IconX } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { bucketSizesMs } from '@shared/charts/buckets';
@@ -141,7 +141,7 @@ export function ChartBuilder({
   };
 
   return (
-    <Modal opened onClose={onClose} size={1180} title={<Title order={4}>{chart ? t('builder.titleEdit') : t('builder.titleNew')}</Title>} data-testid="chart-builder">
+    <Dialog opened onClose={onClose} size={1180} title={<Title order={4}>{chart ? t('builder.titleEdit') : t('builder.titleNew')}</Title>} data-testid="chart-builder">
       <Group align="flex-start" gap="lg" wrap="nowrap">
         <ScrollArea.Autosize mah="70vh" w={340} style={{ flexShrink: 0 }}>
           <Stack gap="xs" pr="sm">
@@ -331,6 +331,6 @@ export function ChartBuilder({
           </Group>
         </Stack>
       </Group>
-    </Modal>
+    </Dialog>
   );
 }

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { ActionIcon, Box, Card, Group, Loader, Menu, SegmentedControl, Stack, Switch, Text, Title, Tooltip, useMantineTheme } from '@mantine/core';
 import { useElementSize } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { IconDownload, IconFileTypeCsv, IconPhoto, IconVectorBezier } from '@tabler/icons-react';
+import { IconDownload, IconFileTypeCsv, IconPhoto, IconTable, IconVectorBezier } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { chartRegistry, clickFilter } from '@shared/charts/registry';
 import { chartScope, chartTitle, chartWhat, type Translate } from '@shared/charts/describe';
@@ -24,6 +24,8 @@ export interface ChartCardProps {
   scheme: 'light' | 'dark';
   height: number;
   onFilter: (filter: FieldFilter) => void;
+  /** The Rows tab, under the same range, filters and search as the chart. */
+  onShowRows: () => void;
   onRange: (fromMs: number, toMs: number) => void;
   onStackBy: (stackBy: StackBy) => void;
   onLogScale: (logScale: boolean) => void;
@@ -141,6 +143,10 @@ export function ChartCard(props: ChartCardProps) {
               </Tooltip>
             </Menu.Target>
             <Menu.Dropdown>
+              <Menu.Item leftSection={<IconTable size={14} />} onClick={props.onShowRows}>
+                {t('dashboard.chart.showRows')}
+              </Menu.Item>
+              <Menu.Divider />
               <Menu.Item leftSection={<IconPhoto size={14} />} onClick={() => void exportAs('png')}>
                 {t('dashboard.export.png')}
               </Menu.Item>
@@ -177,6 +183,7 @@ export function ChartCard(props: ChartCardProps) {
             brushable={definition.isTimeSeries}
             onClick={onClick}
             onBrush={onBrush}
+            onActivate={props.onShowRows}
             testId={`echart-${chart}`}
             ariaLabel={title}
           />

@@ -111,6 +111,7 @@ export function Dashboard({
         filters.addFilter(filter);
         onShowRows();
       }}
+      onShowRows={onShowRows}
       onRange={filters.setRange}
       onStackBy={filters.setStackBy}
       onLogScale={filters.setLogScale}

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Badge, Button, Group, Modal, Select, Stack, Text } from '@mantine/core';
+import { Badge, Button, Group, Select, Stack, Text } from '@mantine/core';
+import { Dialog } from '../../ui/Dialog';
 import { IconAdjustments } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { columnLabel, samePath } from '@shared/charts/columns';
@@ -69,7 +70,7 @@ function RolesDialog({ roles, onClose }: { roles: DashboardRoles; onClose: () =>
   const submit = (value: Roles | null) => save.mutate(value, { onSuccess: onClose });
 
   return (
-    <Modal opened onClose={onClose} title={t('dashboard.roles.editTitle')} size="lg">
+    <Dialog opened onClose={onClose} title={t('dashboard.roles.editTitle')} size="lg">
       <Stack gap="sm">
         <Text size="sm" c="dimmed">
           {t('dashboard.roles.help')}
@@ -121,6 +122,6 @@ function RolesDialog({ roles, onClose }: { roles: DashboardRoles; onClose: () =>
           </Group>
         </Group>
       </Stack>
-    </Modal>
+    </Dialog>
   );
 }

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Button, Group, Modal, Stack, TextInput } from '@mantine/core';
+import { Button, Group, Stack, TextInput } from '@mantine/core';
+import { Dialog } from '../../ui/Dialog';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { DatasetSummary } from '@shared/api/contract';
@@ -22,7 +23,7 @@ export function RenameDatasetDialog({ dataset, opened, onClose }: { dataset: Dat
     },
   });
   return (
-    <Modal opened={opened} onClose={onClose} title={t('datasets.renameTitle')}>
+    <Dialog opened={opened} onClose={onClose} title={t('datasets.renameTitle')}>
       <form
         onSubmit={(event) => {
           event.preventDefault();
@@ -48,7 +49,7 @@ export function RenameDatasetDialog({ dataset, opened, onClose }: { dataset: Dat
           </Group>
         </Stack>
       </form>
-    </Modal>
+    </Dialog>
   );
 }
 

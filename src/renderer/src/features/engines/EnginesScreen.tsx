@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Alert, Badge, Button, Group, Modal, PasswordInput, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, PasswordInput, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Dialog } from '../../ui/Dialog';
 import { IconCircleCheck, IconPlus } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -186,7 +187,7 @@ function AddEngineDialog({ opened, onClose }: { opened: boolean; onClose: () => 
   });
   const canSave = name.trim() && url.trim() && user.trim() && password && (store === 'keychain' || credentialsPath.trim());
   return (
-    <Modal opened={opened} onClose={onClose} title={t('engines.addTitle')} size="lg">
+    <Dialog opened={opened} onClose={onClose} title={t('engines.addTitle')} size="lg">
       <form
         onSubmit={(event) => {
           event.preventDefault();
@@ -234,6 +235,6 @@ function AddEngineDialog({ opened, onClose }: { opened: boolean; onClose: () => 
           </Group>
         </Stack>
       </form>
-    </Modal>
+    </Dialog>
   );
 }

@@ -7,7 +7,7 @@ import {
   CloseButton,
   Group,
   Loader,
-  Modal,
+
   ScrollArea,
   SegmentedControl,
   Select,
@@ -17,6 +17,7 @@ import {
   Text,
   TextInput,
 } from '@mantine/core';
+import { Dialog } from '../../ui/Dialog';
 import { IconAlertTriangle, IconCopy, IconX } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { Cell, DatasetSummary } from '@shared/api/contract';
@@ -30,6 +31,7 @@ import { formatSize } from './formatSize';
 import { toAppError, type ImportRequest } from './useImportJobs';
 import { FormatAlternatives } from './FormatAlternatives';
 import { runtimeTimeZoneChoices } from '@shared/time/zones';
+import { describeZoneOffsets, offsetSegments } from '@shared/charts/zone';
 
 interface Entry {
   key: string;
@@ -159,7 +161,7 @@ export function ImportDialog({
   };
 
   return (
-    <Modal opened onClose={onClose} title={t('imports.previewTitle')} size="90%">
+    <Dialog opened onClose={onClose} title={t('imports.previewTitle')} size="90%">
       <Stack>
         {entries.map((entry, index) => (
           <FileCard
@@ -193,7 +195,7 @@ export function ImportDialog({
           </Button>
         </Group>
       </Stack>
-    </Modal>
+    </Dialog>
   );
 }
 
@@ -378,16 +380,24 @@ function FileCard({
             <Table withTableBorder striped fz="xs" style={{ whiteSpace: 'nowrap' }}>
               <Table.Thead>
                 <Table.Tr>
-                  {preview.columns.map((c) => (
-                    <Table.Th key={c.name}>
-                      <Text size="xs" fw={600}>
-                        {c.name}
-                      </Text>
-                      <Text size="xs" c="dimmed" ff="monospace">
-                        {c.type}
-                      </Text>
-                    </Table.Th>
-                  ))}
+                  {preview.columns.map((c, j) => {
+                    const zoneLabel = c.type.startsWith('TIMESTAMP') ? sampleZoneLabel(preview.sampleRows.slice(0, 5), j, zone) : null;
+                    return (
+                      <Table.Th key={c.name}>
+                        <Text size="xs" fw={600}>
+                          {c.name}
+                        </Text>
+                        <Text size="xs" c="dimmed" ff="monospace">
+                          {c.type}
+                        </Text>
+                        {zoneLabel && (
+                          <Text size="xs" c="dimmed" data-testid={`import-zone-${c.name}`}>
+                            {t('imports.shownIn', { zone: zoneLabel })}
+                          </Text>
+                        )}
+                      </Table.Th>
+                    );
+                  })}
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -445,11 +455,20 @@ function PreviewNotes({ preview }: { preview: FilePreview }) {
       ))}
       {preview.maybeDuplicateOf && (
         <Alert color="blue" p="xs" icon={<IconCopy size={16} />}>
-          {t('imports.maybeDuplicate', { dataset: preview.maybeDuplicateOf.dataset })}
+          {/* Found by the decoded text (the whole file was read), the import will skip it; by name and size, it may not. */}
+          {t(preview.maybeDuplicateOf.by === 'content' ? 'imports.sameContent' : 'imports.maybeDuplicate', { dataset: preview.maybeDuplicateOf.dataset })}
         </Alert>
       )}
     </Stack>
   );
+}
+
+/** The zone label of a time column's sample, over the sample's own span (both offsets if it crosses a change). */
+function sampleZoneLabel(rows: readonly Cell[][], column: number, zone: string): string {
+  const instants = rows.map((row) => (typeof row[column] === 'string' ? Date.parse(row[column]) : NaN)).filter(Number.isFinite);
+  const fromMs = instants.length ? Math.min(...instants) : Date.now();
+  const toMs = instants.length ? Math.max(...instants) : fromMs;
+  return describeZoneOffsets(zone, offsetSegments(zone, fromMs, toMs + 1));
 }
 
 function showCell(cell: Cell, type: string, zone: string): string {

@@ -5,7 +5,6 @@ import {
   Badge,
   Button,
   Group,
-  Modal,
   NumberInput,
   ScrollArea,
   SegmentedControl,
@@ -18,6 +17,7 @@ import {
   Title,
   Tooltip,
 } from '@mantine/core';
+import { Dialog } from '../../ui/Dialog';
 import { IconPlayerPlay, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -302,7 +302,7 @@ function AddJobDialog({ datasets, zone, onClose, onAdded }: { datasets: DatasetS
   });
 
   return (
-    <Modal opened onClose={onClose} title={t('jobs.add')} size="lg">
+    <Dialog opened onClose={onClose} title={t('jobs.add')} size="lg">
       <Stack>
         <TextInput label={t('jobs.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} data-autofocus />
         <Select
@@ -386,6 +386,6 @@ function AddJobDialog({ datasets, zone, onClose, onAdded }: { datasets: DatasetS
           </Button>
         </Group>
       </Stack>
-    </Modal>
+    </Dialog>
   );
 }

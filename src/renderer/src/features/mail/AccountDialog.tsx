@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Alert, Button, Checkbox, Group, Modal, NumberInput, PasswordInput, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, NumberInput, PasswordInput, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Dialog } from '../../ui/Dialog';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -91,7 +92,7 @@ export function AccountDialog({
   const canSave = host.trim() && user.trim() && secretReady && (security !== 'plain' || plainConfirmed);
 
   return (
-    <Modal opened={opened} onClose={onClose} title={t('mail.accounts.addTitle')} size="lg">
+    <Dialog opened={opened} onClose={onClose} title={t('mail.accounts.addTitle')} size="lg">
       <form
         onSubmit={(event) => {
           event.preventDefault();
@@ -256,6 +257,6 @@ export function AccountDialog({
           </Group>
         </Stack>
       </form>
-    </Modal>
+    </Dialog>
   );
 }

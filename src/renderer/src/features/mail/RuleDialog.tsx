@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Alert, Autocomplete, Button, Checkbox, Group, Modal, NumberInput, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Autocomplete, Button, Checkbox, Group, NumberInput, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Dialog } from '../../ui/Dialog';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { MailAccount } from '@shared/api/contract/mail';
@@ -62,7 +63,7 @@ export function RuleDialog({ opened, onClose, accounts }: { opened: boolean; onC
   const folderNames = folders.data ?? ['INBOX'];
 
   return (
-    <Modal opened={opened} onClose={onClose} title={t('mail.rules.addTitle')} size="lg">
+    <Dialog opened={opened} onClose={onClose} title={t('mail.rules.addTitle')} size="lg">
       <form
         onSubmit={(event) => {
           event.preventDefault();
@@ -134,6 +135,6 @@ export function RuleDialog({ opened, onClose, accounts }: { opened: boolean; onC
           </Group>
         </Stack>
       </form>
-    </Modal>
+    </Dialog>
   );
 }

@@ -1,4 +1,5 @@
-import { Alert, Badge, Button, Center, Group, Loader, Modal, ScrollArea, Stack, Table, Tabs, Text } from '@mantine/core';
+import { Alert, Badge, Button, Center, Group, Loader, ScrollArea, Stack, Table, Tabs, Text } from '@mantine/core';
+import { Dialog } from '../../ui/Dialog';
 import { notifications } from '@mantine/notifications';
 import { IconCopy, IconSettings } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
@@ -30,7 +31,7 @@ export function ReportPreviewDialog({ request, onClose, onSetUp }: { request: In
   });
   const data = preview.data;
   return (
-    <Modal opened onClose={onClose} title={t('report.previewTitle')} size={760} data-testid="report-preview">
+    <Dialog opened onClose={onClose} title={t('report.previewTitle')} size={760} data-testid="report-preview">
       {preview.error ? (
         <Alert color="red">{errorText(preview.error)}</Alert>
       ) : !data ? (
@@ -120,7 +121,7 @@ export function ReportPreviewDialog({ request, onClose, onSetUp }: { request: In
           </Group>
         </Stack>
       )}
-    </Modal>
+    </Dialog>
   );
 }
 
@@ -140,7 +141,7 @@ export function ReportHistoryDialog({ reportId, zone, onClose }: { reportId: num
   const errorText = useErrorText();
   const history = useReportHistory(reportId, true);
   return (
-    <Modal opened onClose={onClose} title={t('report.historyTitle')} size="xl" data-testid="report-history">
+    <Dialog opened onClose={onClose} title={t('report.historyTitle')} size="xl" data-testid="report-history">
       {history.error && <Alert color="red">{errorText(history.error)}</Alert>}
       {history.data?.length === 0 && <Text c="dimmed">{t('report.historyEmpty')}</Text>}
       {history.data && history.data.length > 0 && (
@@ -185,6 +186,6 @@ export function ReportHistoryDialog({ reportId, zone, onClose }: { reportId: num
           </Table.Tbody>
         </Table>
       )}
-    </Modal>
+    </Dialog>
   );
 }

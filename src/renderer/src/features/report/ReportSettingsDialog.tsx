@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Alert, Button, Checkbox, Divider, Group, Modal, NumberInput, PasswordInput, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Checkbox, Divider, Group, NumberInput, PasswordInput, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Dialog } from '../../ui/Dialog';
 import { IconSend } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -132,7 +133,7 @@ export function ReportSettingsDialog({
   const error = save.error ?? test.error;
 
   return (
-    <Modal opened onClose={onClose} title={report ? t('report.settingsTitle') : t('report.setupTitle')} size="lg" data-testid="report-settings">
+    <Dialog opened onClose={onClose} title={report ? t('report.settingsTitle') : t('report.setupTitle')} size="lg" data-testid="report-settings">
       <Stack gap="sm">
         {!report && (
           <Text size="sm" c="dimmed">
@@ -337,6 +338,6 @@ export function ReportSettingsDialog({
           </Group>
         </Group>
       </Stack>
-    </Modal>
+    </Dialog>
   );
 }
