@@ -16,16 +16,16 @@ describe('the format corpus', () => {
   }, 300_000);
   afterAll(() => core?.dispose());
 
-  it('finds the time, to the second, in at least 130 of the 139 files that carry one', () => {
+  it('finds the time, to the second, in at least 131 of the 139 files that carry one', () => {
     const summary = summarize(scores);
     expect(summary.timeFiles).toBe(139);
-    expect(summary.timeOkFiles).toBeGreaterThanOrEqual(130);
+    expect(summary.timeOkFiles).toBeGreaterThanOrEqual(131);
   });
 
-  it('finds the level in at least 67 of the 87 files that carry one', () => {
+  it('finds the level in at least 73 of the 87 files that carry one', () => {
     const summary = summarize(scores);
     expect(summary.levelFiles).toBe(87);
-    expect(summary.levelOkFiles).toBeGreaterThanOrEqual(67);
+    expect(summary.levelOkFiles).toBeGreaterThanOrEqual(73);
   });
 
   it('leaves at most one timestamped file as a bare line column', () => {

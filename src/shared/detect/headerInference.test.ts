@@ -38,6 +38,21 @@ describe('inferHeader: the head of a log nobody described', () => {
     expect(read(lines)?.fields).toMatchObject({ time: '1709287200123', level: 'INFO' });
   });
 
+  it('reads a two-letter level with its syslog PRI (`In(14)`) as the level, and the word alone as none', () => {
+    const lines = [
+      '2022-06-02T05:34:56.746Z In(14) ConfigStore[1001430703]: Log for ConfigStore version=1.0',
+      '2022-06-02T05:34:57.001Z Wa(180) vmkwarning[263421]: could not create container group',
+      '2022-06-02T05:34:58.302Z Db(167) Hostd[1001392583]: Vdt span started',
+    ];
+    expect(read(lines, lines[1])).toMatchObject({ fields: { time: '2022-06-02T05:34:57.001Z', level: 'Wa', process: 'vmkwarning', pid: '263421' }, message: 'could not create container group' });
+    expect(inferHeader(['2022-06-02T05:34:56Z In the beginning', '2022-06-02T05:34:57Z No reply'])?.fields.some((f) => f.kind === 'level')).toBe(false);
+  });
+
+  it('reads a level padded inside its field (`[ INFO …]` beside `[DEBUG …]`) with one shape', () => {
+    const lines = ['[DEBUG 2015-05-20 12:22:19 main] starting', '[ERROR 2015-05-20 12:22:20 main] failed', '[ INFO 2015-05-20 12:22:21 main] done'];
+    expect(read(lines, lines[2])).toMatchObject({ fit: '3/3', fields: { level: 'INFO', time: '2015-05-20 12:22:21' }, message: 'done' });
+  });
+
   it('finds no head in lines without a time', () => {
     expect(inferHeader(['hello world', 'nothing here looks like a log', 'third'])).toBeNull();
   });

@@ -1,4 +1,4 @@
-import { canonicalLevel, levelLettersRegex, levelWordsRegex } from './levels';
+import { canonicalLevel, levelLettersRegex, levelWordsRegex, priorityAbbreviationsRegex, priorityAfterAbbreviation } from './levels';
 import { escapeRegex, execGrouped, type GroupedRegex } from './regex';
 import { timeStyles, type TimeStyle, type TimeStyleId } from './timeStyles';
 
@@ -62,6 +62,8 @@ interface Token {
   style?: TimeStyle;
   /** A one-letter level. */
   letter?: boolean;
+  /** A two-letter level with its syslog PRI (`In(14)`). */
+  abbreviated?: boolean;
   /** The bracket a group opens with. */
   open?: string;
 }
@@ -79,6 +81,8 @@ const levelLetters = new RegExp(`^${levelLettersRegex}$`);
 /** Dotted names as loggers and classes are written: `com.example.Service`, `o.a.z.s.Quorum$Peer`, `dfs.DataNode$PacketResponder`. */
 const dottedName = /^[A-Za-z_$][\w$-]*(?:\.[A-Za-z_$][\w$-]*)+$/;
 const integer = /^-?\d{1,18}$/;
+const priorityAbbreviation = new RegExp(`^(?:${priorityAbbreviationsRegex})$`);
+const priorityAfter = new RegExp(`^${priorityAfterAbbreviation}`);
 
 /** The share of a shape's lines that must have a field for it to be part of the head (and not of one message). */
 const headFieldShare = 0.5;
@@ -155,7 +159,11 @@ export function headTokensOf(line: string): Token[] {
     while (stop < line.length && line[stop] !== ' ' && line[stop] !== '\t' && !separatorChars.has(line[stop]!)) stop++;
     const word = line.slice(at, stop);
     at = stop;
-    if (separatorWords.has(word)) tokens.push({ kind: 'sep', text: word, gap });
+    const priority = priorityAbbreviation.test(word) ? priorityAfter.exec(line.slice(stop, stop + 5)) : null;
+    if (priority) {
+      tokens.push({ kind: 'level', text: word + priority[0], gap, abbreviated: true });
+      at = stop + priority[0].length;
+    } else if (separatorWords.has(word)) tokens.push({ kind: 'sep', text: word, gap });
     else if (isLevelWord(word)) tokens.push({ kind: 'level', text: word, gap });
     else if (word.length === 1 && levelLetters.test(word) && (stop >= line.length || line[stop] === ' ' || line[stop] === '\t' || separatorChars.has(line[stop]!))) {
       tokens.push({ kind: 'level', text: word, gap, letter: true });
@@ -279,6 +287,7 @@ interface Part {
   text?: string;
   style?: TimeStyle;
   letter?: boolean;
+  abbreviated?: boolean;
   open?: string;
 }
 
@@ -289,7 +298,7 @@ function partsOf(head: readonly Token[]): Part[] {
     const previous = parts.at(-1);
     // Words run together into one field, except a `tag:` after a host.
     if (t.kind === 'word' && previous?.kind === 'word' && !tagLength(head, index)) return;
-    parts.push({ kind: t.kind, gap: t.gap, text: t.kind === 'sep' ? t.text : undefined, style: t.style, letter: t.letter, open: t.open });
+    parts.push({ kind: t.kind, gap: t.gap, text: t.kind === 'sep' ? t.text : undefined, style: t.style, letter: t.letter, abbreviated: t.abbreviated, open: t.open });
   });
   return parts;
 }
@@ -302,7 +311,7 @@ const shapeOf = (parts: readonly Part[]): string =>
         case 'ts':
           return `${gap}T:${p.style!.id}`;
         case 'level':
-          return `${gap}${p.letter ? 'l' : 'L'}`;
+          return `${gap}${p.letter ? 'l' : p.abbreviated ? 'P' : 'L'}`;
         case 'word':
           return `${gap}W`;
         case 'sep':
@@ -365,13 +374,18 @@ function candidateOf(parts: readonly Part[], requiredUnits: number): Candidate {
   const units = unitsOf(parts);
   const requiredParts = units.slice(0, requiredUnits).flat().length;
   const partSource = (part: Part, index: number, next: Part | undefined) => {
-    let out = index > 0 ? (part.gap ? '[ \\t]+' : '') : part.gap ? '[ \\t]*' : '';
+    // Levels are padded to one width inside their field (log4j `%5p`, `%-5p`, Python
+    // `%(levelname)-8s`): `[ INFO 2015-…]` and `[DEBUG 2015-…]` are one shape.
+    const padded = part.kind === 'level' || parts[index - 1]?.kind === 'level';
+    let out = index > 0 ? (part.gap ? '[ \\t]+' : padded ? '[ \\t]*' : '') : part.gap || padded ? '[ \\t]*' : '';
     switch (part.kind) {
       case 'ts':
         out += group(part, part.style!.regex);
         break;
       case 'level':
-        out += part.letter ? group(part, levelLettersRegex) : `${group(part, levelWords)}\\b`;
+        if (part.letter) out += group(part, levelLettersRegex);
+        else if (part.abbreviated) out += group(part, priorityAbbreviationsRegex) + priorityAfterAbbreviation;
+        else out += `${group(part, levelWords)}\\b`;
         break;
       case 'word': {
         // Up to what follows: not across the separator or bracket that ends the field. After

@@ -111,4 +111,9 @@ describe('levels', () => {
     expect(['crit', 'SEVERE', 'emerg', 'V', 'F', 'notice', 'fine'].map(canonicalLevel)).toEqual(['CRITICAL', 'ERROR', 'EMERGENCY', 'TRACE', 'FATAL', 'NOTICE', 'DEBUG']);
     expect(canonicalLevel('hello')).toBeNull();
   });
+
+  it('read two-letter severities as ESXi writes them, with or without the PRI, and only in that spelling', () => {
+    expect(['In', 'Wa(180)', 'Db(167)', 'Er'].map(canonicalLevel)).toEqual(['INFO', 'WARN', 'DEBUG', 'ERROR']);
+    expect(['in', 'NO', 'constructor', 'In(1234)'].map(canonicalLevel)).toEqual([null, null, null, null]);
+  });
 });
