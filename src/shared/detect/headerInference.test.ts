@@ -53,6 +53,20 @@ describe('inferHeader: the head of a log nobody described', () => {
     expect(read(lines, lines[2])).toMatchObject({ fit: '3/3', fields: { level: 'INFO', time: '2015-05-20 12:22:21' }, message: 'done' });
   });
 
+  it('names the padded word between the level and the message of a Windows servicing log `component`', () => {
+    const lines = [
+      '2016-09-28 04:30:30, Info                  CBS    Loaded Servicing Stack v6.1.7601.23505 with Core: C:\\Windows\\winsxs\\cbscore.dll',
+      '2016-09-28 04:30:31, Info                  CSI    00000001@2016/9/27:20:30:31.455 WcpInitialize (wcp.dll version 0.0.0.6) called',
+      '2016-09-28 04:30:31, Error                 CBS    Failed to get session, hr: 0x800f0805',
+      '2016-09-28 04:30:32, Warning               CBS    Session: 30546354_3411484017 initialized by client WindowsUpdateAgent',
+    ];
+    expect(read(lines, lines[1])).toMatchObject({ fit: '4/4', fields: { time: '2016-09-28 04:30:31', level: 'Info', component: 'CSI' }, message: '00000001@2016/9/27:20:30:31.455 WcpInitialize (wcp.dll version 0.0.0.6) called' });
+    expect(read(lines, lines[3])).toMatchObject({ fields: { level: 'Warning', component: 'CBS' }, message: 'Session: 30546354_3411484017 initialized by client WindowsUpdateAgent' });
+    // A message's first word, one space before the rest, stays the message's.
+    const plain = ['2024-03-01 10:00:00 INFO Started server on :8080', '2024-03-01 10:00:01 WARN Slow request 35ms', '2024-03-01 10:00:02 ERROR Disk full'];
+    expect(inferHeader(plain)?.fields.map((f) => f.name)).toEqual(['time', 'level']);
+  });
+
   it('finds no head in lines without a time', () => {
     expect(inferHeader(['hello world', 'nothing here looks like a log', 'third'])).toBeNull();
   });

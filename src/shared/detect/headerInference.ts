@@ -59,6 +59,10 @@ interface Token {
   text: string;
   /** Whitespace before the token. */
   gap: boolean;
+  /** Two or more spaces (or a tab) before the token: a column padded to its width. */
+  wide?: boolean;
+  /** A component padded to its width before the message. */
+  padded?: boolean;
   style?: TimeStyle;
   /** A one-letter level. */
   letter?: boolean;
@@ -128,11 +132,13 @@ export function headTokensOf(line: string): Token[] {
   let at = 0;
   while (at < end && tokens.length < headTokens) {
     let gap = false;
+    const gapStart = at;
     while (at < end && (line[at] === ' ' || line[at] === '\t')) {
       at++;
       gap = true;
     }
     if (at >= end) break;
+    const wide = at - gapStart >= 2 || line.slice(gapStart, at).includes('\t');
     const stamp = timestampAt(line, at);
     if (stamp) {
       tokens.push({ kind: 'ts', text: line.slice(at, stamp.end), gap, style: stamp.style });
@@ -171,7 +177,7 @@ export function headTokensOf(line: string): Token[] {
       // `facility.severity` (`user.warn`) and `channel.LEVEL` (`local.ERROR`).
       const dot = word.lastIndexOf('.');
       tokens.push({ kind: 'word', text: word.slice(0, dot), gap }, { kind: 'sep', text: '.', gap: false }, { kind: 'level', text: word.slice(dot + 1), gap: false });
-    } else tokens.push({ kind: 'word', text: word, gap });
+    } else tokens.push({ kind: 'word', text: word, gap, wide });
   }
   return foldGroups(tokens);
 }
@@ -213,11 +219,26 @@ function matchingClose(tokens: readonly Token[], from: number): number {
   return -1;
 }
 
+/**
+ * A component column: one capitalised word right after the level, padded to its width
+ * before the message, as Windows servicing logs (CBS, CSI, DISM) write it —
+ * `2016-09-28 04:30:30, Info                  CBS    Loaded Servicing Stack …`. A message's
+ * first word is not followed by a run of spaces, so it stays the message's.
+ */
+const paddedComponent = /^[A-Z][A-Za-z0-9_]*$/;
+function isPaddedComponent(tokens: readonly Token[], at: number): boolean {
+  const t = tokens[at];
+  const next = tokens[at + 1];
+  return tokens[at - 1]?.kind === 'level' && t?.kind === 'word' && t.gap && paddedComponent.test(t.text) && next?.kind === 'word' && next.wide === true;
+}
+
 /** The head of a line: its tokens up to where the message begins; null without a timestamp. */
 export function headOf(tokens: readonly Token[]): Token[] | null {
   let last = -1;
   let hasTime = false;
   for (let i = 0; i < Math.min(tokens.length, anchorTokens); i++) {
+    // The message begins after a padded component, whatever times or levels it holds.
+    if (hasTime && isPaddedComponent(tokens, i) && i === last + 1) return [...tokens.slice(0, i), { ...tokens[i]!, padded: true }];
     if (tokens[i]!.kind !== 'ts' && tokens[i]!.kind !== 'level') continue;
     // A timestamp or level far from the one before it is the message's (`… connection at Sun Jul 10 03:55:15 2005`).
     if (last >= 0 && i - last > anchorGap) break;
@@ -288,6 +309,7 @@ interface Part {
   style?: TimeStyle;
   letter?: boolean;
   abbreviated?: boolean;
+  padded?: boolean;
   open?: string;
 }
 
@@ -298,7 +320,7 @@ function partsOf(head: readonly Token[]): Part[] {
     const previous = parts.at(-1);
     // Words run together into one field, except a `tag:` after a host.
     if (t.kind === 'word' && previous?.kind === 'word' && !tagLength(head, index)) return;
-    parts.push({ kind: t.kind, gap: t.gap, text: t.kind === 'sep' ? t.text : undefined, style: t.style, letter: t.letter, abbreviated: t.abbreviated, open: t.open });
+    parts.push({ kind: t.kind, gap: t.gap, text: t.kind === 'sep' ? t.text : undefined, style: t.style, letter: t.letter, abbreviated: t.abbreviated, padded: t.padded, open: t.open });
   });
   return parts;
 }
@@ -313,7 +335,7 @@ const shapeOf = (parts: readonly Part[]): string =>
         case 'level':
           return `${gap}${p.letter ? 'l' : p.abbreviated ? 'P' : 'L'}`;
         case 'word':
-          return `${gap}W`;
+          return `${gap}W${p.padded ? '!' : ''}`;
         case 'sep':
           return `${gap}S:${p.text}`;
         case 'group':
@@ -376,8 +398,8 @@ function candidateOf(parts: readonly Part[], requiredUnits: number): Candidate {
   const partSource = (part: Part, index: number, next: Part | undefined) => {
     // Levels are padded to one width inside their field (log4j `%5p`, `%-5p`, Python
     // `%(levelname)-8s`): `[ INFO 2015-…]` and `[DEBUG 2015-…]` are one shape.
-    const padded = part.kind === 'level' || parts[index - 1]?.kind === 'level';
-    let out = index > 0 ? (part.gap ? '[ \\t]+' : padded ? '[ \\t]*' : '') : part.gap || padded ? '[ \\t]*' : '';
+    const levelPadding = part.kind === 'level' || parts[index - 1]?.kind === 'level';
+    let out = index > 0 ? (part.gap ? '[ \\t]+' : levelPadding ? '[ \\t]*' : '') : part.gap || levelPadding ? '[ \\t]*' : '';
     switch (part.kind) {
       case 'ts':
         out += group(part, part.style!.regex);
@@ -388,6 +410,10 @@ function candidateOf(parts: readonly Part[], requiredUnits: number): Candidate {
         else out += `${group(part, levelWords)}\\b`;
         break;
       case 'word': {
+        if (part.padded) {
+          out += `${group(part, paddedComponent.source.slice(1, -1))}(?:[ \\t]{2,}|\\t|$)`;
+          break;
+        }
         // Up to what follows: not across the separator or bracket that ends the field. After
         // the time a field is a few words at most (more are a message's).
         const stop = next?.kind === 'sep' ? next.text![0] : next?.kind === 'group' ? next.open : undefined;
@@ -546,7 +572,8 @@ function described(candidate: Candidate, sample: readonly string[], entries: num
     }
     const isNumber = seen.length > 0 && seen.every((v) => integer.test(v.trim()));
     let name: string;
-    if (isProcess(part)) name = 'process';
+    if (part.padded) name = 'component';
+    else if (isProcess(part)) name = 'process';
     else if (isNumber) name = ['pid', 'tid'][numbers++] ?? 'number';
     else if (isTag(part) || (seen.length > 0 && seen.every((v) => dottedName.test(v)))) name = 'component';
     else if (part.kind === 'group' && (part.open === '[' || part.open === '(')) name = bracketed++ === 0 ? 'thread' : 'context';
