@@ -67,6 +67,15 @@ describe('inferHeader: the head of a log nobody described', () => {
     expect(inferHeader(plain)?.fields.map((f) => f.name)).toEqual(['time', 'level']);
   });
 
+  it('reads the epoch seconds a shell history writes after `#` (bash) or `#+` (tcsh)', () => {
+    for (const mark of ['#', '#+']) {
+      const lines = [`${mark}1375138067`, 'echo HELLO=BAR', `${mark}1375138090`, 'ls -l'];
+      expect(inferHeader(lines)?.fields).toMatchObject([{ name: 'time', style: 'epoch_s', example: '1375138067' }]);
+    }
+    // A `#` before a number that is no plausible time is a comment's.
+    expect(inferHeader(['#12 items', '#+42 more'])).toBeNull();
+  });
+
   it('finds no head in lines without a time', () => {
     expect(inferHeader(['hello world', 'nothing here looks like a log', 'third'])).toBeNull();
   });

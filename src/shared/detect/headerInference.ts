@@ -80,6 +80,8 @@ const openers: Record<string, string> = { '[': ']', '(': ')', '{': '}', '<': '>'
 const closers = new Set([']', ')', '}', '>']);
 /** A timestamp begins after these (or at the line's start) and ends before them (or at its end). */
 const beforeTime = /[\s[\](){}<>|,;:"'=#@*]/;
+/** Shell histories mark a command's epoch seconds with `#` (bash's HISTTIMEFORMAT) or `#+` (tcsh). */
+const historyMark = /#\+?/y;
 const afterTime = /[\s[\](){}<>|,;:"'*]/;
 const levelLetters = new RegExp(`^${levelLettersRegex}$`);
 /** Dotted names as loggers and classes are written: `com.example.Service`, `o.a.z.s.Quorum$Peer`, `dfs.DataNode$PacketResponder`. */
@@ -146,6 +148,14 @@ export function headTokensOf(line: string): Token[] {
       continue;
     }
     const char = line[at]!;
+    historyMark.lastIndex = at;
+    const mark = char === '#' ? historyMark.exec(line) : null;
+    const marked = mark ? timestampAt(line, at + mark[0].length, false) : null;
+    if (mark && marked?.style.read.kind === 'epoch') {
+      tokens.push({ kind: 'sep', text: mark[0], gap }, { kind: 'ts', text: line.slice(at + mark[0].length, marked.end), gap: false, style: marked.style });
+      at = marked.end;
+      continue;
+    }
     // glog: `E0517 15:04:22.619632`, a level letter against the date.
     if (levelLetters.test(char) && (at === 0 || beforeTime.test(line[at - 1]!))) {
       const fused = timestampAt(line, at + 1, false);

@@ -63,6 +63,13 @@ describe('the log grammar reads the heads of many programs', () => {
     expect(fields(logGrammar('iso'), '\tat com.example.Db.run(Db.java:42)')).toBeNull();
     expect(fields(logGrammar('iso'), '2024-03-01 09:00:00,1')).toBeNull();
   });
+
+  it('ends the time at a colon against it, keeping a zone name before it (PostgreSQL `%t:%r:%u@%d:[%p]:`)', () => {
+    expect(fields(logGrammar('iso'), '2020-03-11 20:40:45 CET:[local]:postgres@template1:[12777]:LOG:  duration: 0.038 ms')).toEqual({
+      ts: '2020-03-11 20:40:45 CET',
+      message: '[local]:postgres@template1:[12777]:LOG:  duration: 0.038 ms',
+    });
+  });
 });
 
 describe('syslog, Python and logcat grammars', () => {
