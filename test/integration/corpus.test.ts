@@ -22,10 +22,10 @@ describe('the format corpus', () => {
     expect(summary.timeOkFiles).toBeGreaterThanOrEqual(133);
   });
 
-  it('finds the level in at least 73 of the 87 files that carry one', () => {
+  it('finds the level in at least 74 of the 87 files that carry one', () => {
     const summary = summarize(scores);
     expect(summary.levelFiles).toBe(87);
-    expect(summary.levelOkFiles).toBeGreaterThanOrEqual(73);
+    expect(summary.levelOkFiles).toBeGreaterThanOrEqual(74);
   });
 
   it('leaves no timestamped file as a bare line column', () => {

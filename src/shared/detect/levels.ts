@@ -38,7 +38,13 @@ const levelWords: Record<string, CanonicalLevel> = {
   PANIC: 'EMERGENCY',
   FATAL: 'FATAL',
   FTL: 'FATAL',
+  // PostgreSQL's server messages (`LOG:  checkpoint starting`), in upper case only: `log` and
+  // `Log` are words of heads and messages (a `log:` tag, `Log for ConfigStore`).
+  LOG: 'INFO',
 };
+
+/** Level words read only as written in upper case. */
+const upperOnly = new Set(['LOG']);
 
 /** One-letter levels (Android logcat, glog): only read where a format puts a letter. */
 const levelLetters: Record<string, CanonicalLevel> = {
@@ -84,6 +90,7 @@ export const syslogFacilities = [
 export function canonicalLevel(written: string): CanonicalLevel | null {
   const trimmed = written.trim();
   const upper = trimmed.toUpperCase();
+  if (upperOnly.has(upper) && trimmed !== upper) return null;
   // Abbreviations only as written (`In`, or `In(14)` with its PRI), never `in` or `NO`.
   const abbreviation = trimmed.replace(/\(\d{1,3}\)$/, '');
   return levelWords[upper] ?? levelLetters[upper] ?? (Object.hasOwn(priorityAbbreviations, abbreviation) ? priorityAbbreviations[abbreviation]! : null);
@@ -97,7 +104,7 @@ export function canonicalLevel(written: string): CanonicalLevel | null {
  */
 export function levelWordsRegex(): string {
   const words = Object.keys(levelWords).sort((a, b) => b.length - a.length);
-  const forms = words.flatMap((w) => [w, w.toLowerCase(), w[0] + w.slice(1).toLowerCase()]);
+  const forms = words.flatMap((w) => (upperOnly.has(w) ? [w] : [w, w.toLowerCase(), w[0] + w.slice(1).toLowerCase()]));
   return [...new Set(forms)].join('|');
 }
 

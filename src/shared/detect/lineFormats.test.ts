@@ -123,4 +123,8 @@ describe('levels', () => {
     expect(['In', 'Wa(180)', 'Db(167)', 'Er'].map(canonicalLevel)).toEqual(['INFO', 'WARN', 'DEBUG', 'ERROR']);
     expect(['in', 'NO', 'constructor', 'In(1234)'].map(canonicalLevel)).toEqual([null, null, null, null]);
   });
+
+  it("read PostgreSQL's LOG in upper case only", () => {
+    expect(['LOG', 'log', 'Log'].map(canonicalLevel)).toEqual(['INFO', null, null]);
+  });
 });
