@@ -16,20 +16,20 @@ describe('the format corpus', () => {
   }, 300_000);
   afterAll(() => core?.dispose());
 
-  it('finds the time, to the second, in at least 130 of the 139 files that carry one', () => {
+  it('finds the time, to the second, in at least 133 of the 139 files that carry one', () => {
     const summary = summarize(scores);
     expect(summary.timeFiles).toBe(139);
-    expect(summary.timeOkFiles).toBeGreaterThanOrEqual(130);
+    expect(summary.timeOkFiles).toBeGreaterThanOrEqual(133);
   });
 
-  it('finds the level in at least 67 of the 87 files that carry one', () => {
+  it('finds the level in at least 74 of the 87 files that carry one', () => {
     const summary = summarize(scores);
     expect(summary.levelFiles).toBe(87);
-    expect(summary.levelOkFiles).toBeGreaterThanOrEqual(67);
+    expect(summary.levelOkFiles).toBeGreaterThanOrEqual(74);
   });
 
-  it('leaves at most one timestamped file as a bare line column', () => {
-    expect(summarize(scores).bareLineFiles.length).toBeLessThanOrEqual(1);
+  it('leaves no timestamped file as a bare line column', () => {
+    expect(summarize(scores).bareLineFiles).toEqual([]);
   });
 
   it('reads every loghub sample with its time and level', () => {

@@ -38,6 +38,44 @@ describe('inferHeader: the head of a log nobody described', () => {
     expect(read(lines)?.fields).toMatchObject({ time: '1709287200123', level: 'INFO' });
   });
 
+  it('reads a two-letter level with its syslog PRI (`In(14)`) as the level, and the word alone as none', () => {
+    const lines = [
+      '2022-06-02T05:34:56.746Z In(14) ConfigStore[1001430703]: Log for ConfigStore version=1.0',
+      '2022-06-02T05:34:57.001Z Wa(180) vmkwarning[263421]: could not create container group',
+      '2022-06-02T05:34:58.302Z Db(167) Hostd[1001392583]: Vdt span started',
+    ];
+    expect(read(lines, lines[1])).toMatchObject({ fields: { time: '2022-06-02T05:34:57.001Z', level: 'Wa', process: 'vmkwarning', pid: '263421' }, message: 'could not create container group' });
+    expect(inferHeader(['2022-06-02T05:34:56Z In the beginning', '2022-06-02T05:34:57Z No reply'])?.fields.some((f) => f.kind === 'level')).toBe(false);
+  });
+
+  it('reads a level padded inside its field (`[ INFO …]` beside `[DEBUG …]`) with one shape', () => {
+    const lines = ['[DEBUG 2015-05-20 12:22:19 main] starting', '[ERROR 2015-05-20 12:22:20 main] failed', '[ INFO 2015-05-20 12:22:21 main] done'];
+    expect(read(lines, lines[2])).toMatchObject({ fit: '3/3', fields: { level: 'INFO', time: '2015-05-20 12:22:21' }, message: 'done' });
+  });
+
+  it('names the padded word between the level and the message of a Windows servicing log `component`', () => {
+    const lines = [
+      '2016-09-28 04:30:30, Info                  CBS    Loaded Servicing Stack v6.1.7601.23505 with Core: C:\\Windows\\winsxs\\cbscore.dll',
+      '2016-09-28 04:30:31, Info                  CSI    00000001@2016/9/27:20:30:31.455 WcpInitialize (wcp.dll version 0.0.0.6) called',
+      '2016-09-28 04:30:31, Error                 CBS    Failed to get session, hr: 0x800f0805',
+      '2016-09-28 04:30:32, Warning               CBS    Session: 30546354_3411484017 initialized by client WindowsUpdateAgent',
+    ];
+    expect(read(lines, lines[1])).toMatchObject({ fit: '4/4', fields: { time: '2016-09-28 04:30:31', level: 'Info', component: 'CSI' }, message: '00000001@2016/9/27:20:30:31.455 WcpInitialize (wcp.dll version 0.0.0.6) called' });
+    expect(read(lines, lines[3])).toMatchObject({ fields: { level: 'Warning', component: 'CBS' }, message: 'Session: 30546354_3411484017 initialized by client WindowsUpdateAgent' });
+    // A message's first word, one space before the rest, stays the message's.
+    const plain = ['2024-03-01 10:00:00 INFO Started server on :8080', '2024-03-01 10:00:01 WARN Slow request 35ms', '2024-03-01 10:00:02 ERROR Disk full'];
+    expect(inferHeader(plain)?.fields.map((f) => f.name)).toEqual(['time', 'level']);
+  });
+
+  it('reads the epoch seconds a shell history writes after `#` (bash) or `#+` (tcsh)', () => {
+    for (const mark of ['#', '#+']) {
+      const lines = [`${mark}1375138067`, 'echo HELLO=BAR', `${mark}1375138090`, 'ls -l'];
+      expect(inferHeader(lines)?.fields).toMatchObject([{ name: 'time', style: 'epoch_s', example: '1375138067' }]);
+    }
+    // A `#` before a number that is no plausible time is a comment's.
+    expect(inferHeader(['#12 items', '#+42 more'])).toBeNull();
+  });
+
   it('finds no head in lines without a time', () => {
     expect(inferHeader(['hello world', 'nothing here looks like a log', 'third'])).toBeNull();
   });

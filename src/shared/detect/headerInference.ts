@@ -1,4 +1,4 @@
-import { canonicalLevel, levelLettersRegex, levelWordsRegex } from './levels';
+import { canonicalLevel, levelLettersRegex, levelWordsRegex, priorityAbbreviationsRegex, priorityAfterAbbreviation } from './levels';
 import { escapeRegex, execGrouped, type GroupedRegex } from './regex';
 import { timeStyles, type TimeStyle, type TimeStyleId } from './timeStyles';
 
@@ -59,9 +59,15 @@ interface Token {
   text: string;
   /** Whitespace before the token. */
   gap: boolean;
+  /** Two or more spaces (or a tab) before the token: a column padded to its width. */
+  wide?: boolean;
+  /** A component padded to its width before the message. */
+  padded?: boolean;
   style?: TimeStyle;
   /** A one-letter level. */
   letter?: boolean;
+  /** A two-letter level with its syslog PRI (`In(14)`). */
+  abbreviated?: boolean;
   /** The bracket a group opens with. */
   open?: string;
 }
@@ -74,11 +80,15 @@ const openers: Record<string, string> = { '[': ']', '(': ')', '{': '}', '<': '>'
 const closers = new Set([']', ')', '}', '>']);
 /** A timestamp begins after these (or at the line's start) and ends before them (or at its end). */
 const beforeTime = /[\s[\](){}<>|,;:"'=#@*]/;
+/** Shell histories mark a command's epoch seconds with `#` (bash's HISTTIMEFORMAT) or `#+` (tcsh). */
+const historyMark = /#\+?/y;
 const afterTime = /[\s[\](){}<>|,;:"'*]/;
 const levelLetters = new RegExp(`^${levelLettersRegex}$`);
 /** Dotted names as loggers and classes are written: `com.example.Service`, `o.a.z.s.Quorum$Peer`, `dfs.DataNode$PacketResponder`. */
 const dottedName = /^[A-Za-z_$][\w$-]*(?:\.[A-Za-z_$][\w$-]*)+$/;
 const integer = /^-?\d{1,18}$/;
+const priorityAbbreviation = new RegExp(`^(?:${priorityAbbreviationsRegex})$`);
+const priorityAfter = new RegExp(`^${priorityAfterAbbreviation}`);
 
 /** The share of a shape's lines that must have a field for it to be part of the head (and not of one message). */
 const headFieldShare = 0.5;
@@ -124,11 +134,13 @@ export function headTokensOf(line: string): Token[] {
   let at = 0;
   while (at < end && tokens.length < headTokens) {
     let gap = false;
+    const gapStart = at;
     while (at < end && (line[at] === ' ' || line[at] === '\t')) {
       at++;
       gap = true;
     }
     if (at >= end) break;
+    const wide = at - gapStart >= 2 || line.slice(gapStart, at).includes('\t');
     const stamp = timestampAt(line, at);
     if (stamp) {
       tokens.push({ kind: 'ts', text: line.slice(at, stamp.end), gap, style: stamp.style });
@@ -136,6 +148,14 @@ export function headTokensOf(line: string): Token[] {
       continue;
     }
     const char = line[at]!;
+    historyMark.lastIndex = at;
+    const mark = char === '#' ? historyMark.exec(line) : null;
+    const marked = mark ? timestampAt(line, at + mark[0].length, false) : null;
+    if (mark && marked?.style.read.kind === 'epoch') {
+      tokens.push({ kind: 'sep', text: mark[0], gap }, { kind: 'ts', text: line.slice(at + mark[0].length, marked.end), gap: false, style: marked.style });
+      at = marked.end;
+      continue;
+    }
     // glog: `E0517 15:04:22.619632`, a level letter against the date.
     if (levelLetters.test(char) && (at === 0 || beforeTime.test(line[at - 1]!))) {
       const fused = timestampAt(line, at + 1, false);
@@ -155,7 +175,11 @@ export function headTokensOf(line: string): Token[] {
     while (stop < line.length && line[stop] !== ' ' && line[stop] !== '\t' && !separatorChars.has(line[stop]!)) stop++;
     const word = line.slice(at, stop);
     at = stop;
-    if (separatorWords.has(word)) tokens.push({ kind: 'sep', text: word, gap });
+    const priority = priorityAbbreviation.test(word) ? priorityAfter.exec(line.slice(stop, stop + 5)) : null;
+    if (priority) {
+      tokens.push({ kind: 'level', text: word + priority[0], gap, abbreviated: true });
+      at = stop + priority[0].length;
+    } else if (separatorWords.has(word)) tokens.push({ kind: 'sep', text: word, gap });
     else if (isLevelWord(word)) tokens.push({ kind: 'level', text: word, gap });
     else if (word.length === 1 && levelLetters.test(word) && (stop >= line.length || line[stop] === ' ' || line[stop] === '\t' || separatorChars.has(line[stop]!))) {
       tokens.push({ kind: 'level', text: word, gap, letter: true });
@@ -163,7 +187,7 @@ export function headTokensOf(line: string): Token[] {
       // `facility.severity` (`user.warn`) and `channel.LEVEL` (`local.ERROR`).
       const dot = word.lastIndexOf('.');
       tokens.push({ kind: 'word', text: word.slice(0, dot), gap }, { kind: 'sep', text: '.', gap: false }, { kind: 'level', text: word.slice(dot + 1), gap: false });
-    } else tokens.push({ kind: 'word', text: word, gap });
+    } else tokens.push({ kind: 'word', text: word, gap, wide });
   }
   return foldGroups(tokens);
 }
@@ -205,11 +229,26 @@ function matchingClose(tokens: readonly Token[], from: number): number {
   return -1;
 }
 
+/**
+ * A component column: one capitalised word right after the level, padded to its width
+ * before the message, as Windows servicing logs (CBS, CSI, DISM) write it —
+ * `2016-09-28 04:30:30, Info                  CBS    Loaded Servicing Stack …`. A message's
+ * first word is not followed by a run of spaces, so it stays the message's.
+ */
+const paddedComponent = /^[A-Z][A-Za-z0-9_]*$/;
+function isPaddedComponent(tokens: readonly Token[], at: number): boolean {
+  const t = tokens[at];
+  const next = tokens[at + 1];
+  return tokens[at - 1]?.kind === 'level' && t?.kind === 'word' && t.gap && paddedComponent.test(t.text) && next?.kind === 'word' && next.wide === true;
+}
+
 /** The head of a line: its tokens up to where the message begins; null without a timestamp. */
 export function headOf(tokens: readonly Token[]): Token[] | null {
   let last = -1;
   let hasTime = false;
   for (let i = 0; i < Math.min(tokens.length, anchorTokens); i++) {
+    // The message begins after a padded component, whatever times or levels it holds.
+    if (hasTime && isPaddedComponent(tokens, i) && i === last + 1) return [...tokens.slice(0, i), { ...tokens[i]!, padded: true }];
     if (tokens[i]!.kind !== 'ts' && tokens[i]!.kind !== 'level') continue;
     // A timestamp or level far from the one before it is the message's (`… connection at Sun Jul 10 03:55:15 2005`).
     if (last >= 0 && i - last > anchorGap) break;
@@ -279,6 +318,8 @@ interface Part {
   text?: string;
   style?: TimeStyle;
   letter?: boolean;
+  abbreviated?: boolean;
+  padded?: boolean;
   open?: string;
 }
 
@@ -289,7 +330,7 @@ function partsOf(head: readonly Token[]): Part[] {
     const previous = parts.at(-1);
     // Words run together into one field, except a `tag:` after a host.
     if (t.kind === 'word' && previous?.kind === 'word' && !tagLength(head, index)) return;
-    parts.push({ kind: t.kind, gap: t.gap, text: t.kind === 'sep' ? t.text : undefined, style: t.style, letter: t.letter, open: t.open });
+    parts.push({ kind: t.kind, gap: t.gap, text: t.kind === 'sep' ? t.text : undefined, style: t.style, letter: t.letter, abbreviated: t.abbreviated, padded: t.padded, open: t.open });
   });
   return parts;
 }
@@ -302,9 +343,9 @@ const shapeOf = (parts: readonly Part[]): string =>
         case 'ts':
           return `${gap}T:${p.style!.id}`;
         case 'level':
-          return `${gap}${p.letter ? 'l' : 'L'}`;
+          return `${gap}${p.letter ? 'l' : p.abbreviated ? 'P' : 'L'}`;
         case 'word':
-          return `${gap}W`;
+          return `${gap}W${p.padded ? '!' : ''}`;
         case 'sep':
           return `${gap}S:${p.text}`;
         case 'group':
@@ -365,15 +406,24 @@ function candidateOf(parts: readonly Part[], requiredUnits: number): Candidate {
   const units = unitsOf(parts);
   const requiredParts = units.slice(0, requiredUnits).flat().length;
   const partSource = (part: Part, index: number, next: Part | undefined) => {
-    let out = index > 0 ? (part.gap ? '[ \\t]+' : '') : part.gap ? '[ \\t]*' : '';
+    // Levels are padded to one width inside their field (log4j `%5p`, `%-5p`, Python
+    // `%(levelname)-8s`): `[ INFO 2015-…]` and `[DEBUG 2015-…]` are one shape.
+    const levelPadding = part.kind === 'level' || parts[index - 1]?.kind === 'level';
+    let out = index > 0 ? (part.gap ? '[ \\t]+' : levelPadding ? '[ \\t]*' : '') : part.gap || levelPadding ? '[ \\t]*' : '';
     switch (part.kind) {
       case 'ts':
         out += group(part, part.style!.regex);
         break;
       case 'level':
-        out += part.letter ? group(part, levelLettersRegex) : `${group(part, levelWords)}\\b`;
+        if (part.letter) out += group(part, levelLettersRegex);
+        else if (part.abbreviated) out += group(part, priorityAbbreviationsRegex) + priorityAfterAbbreviation;
+        else out += `${group(part, levelWords)}\\b`;
         break;
       case 'word': {
+        if (part.padded) {
+          out += `${group(part, paddedComponent.source.slice(1, -1))}(?:[ \\t]{2,}|\\t|$)`;
+          break;
+        }
         // Up to what follows: not across the separator or bracket that ends the field. After
         // the time a field is a few words at most (more are a message's).
         const stop = next?.kind === 'sep' ? next.text![0] : next?.kind === 'group' ? next.open : undefined;
@@ -532,7 +582,8 @@ function described(candidate: Candidate, sample: readonly string[], entries: num
     }
     const isNumber = seen.length > 0 && seen.every((v) => integer.test(v.trim()));
     let name: string;
-    if (isProcess(part)) name = 'process';
+    if (part.padded) name = 'component';
+    else if (isProcess(part)) name = 'process';
     else if (isNumber) name = ['pid', 'tid'][numbers++] ?? 'number';
     else if (isTag(part) || (seen.length > 0 && seen.every((v) => dottedName.test(v)))) name = 'component';
     else if (part.kind === 'group' && (part.open === '[' || part.open === '(')) name = bracketed++ === 0 ? 'thread' : 'context';

@@ -38,7 +38,13 @@ const levelWords: Record<string, CanonicalLevel> = {
   PANIC: 'EMERGENCY',
   FATAL: 'FATAL',
   FTL: 'FATAL',
+  // PostgreSQL's server messages (`LOG:  checkpoint starting`), in upper case only: `log` and
+  // `Log` are words of heads and messages (a `log:` tag, `Log for ConfigStore`).
+  LOG: 'INFO',
 };
+
+/** Level words read only as written in upper case. */
+const upperOnly = new Set(['LOG']);
 
 /** One-letter levels (Android logcat, glog): only read where a format puts a letter. */
 const levelLetters: Record<string, CanonicalLevel> = {
@@ -51,6 +57,27 @@ const levelLetters: Record<string, CanonicalLevel> = {
   A: 'FATAL',
 };
 
+/**
+ * Two-letter severities followed by the syslog PRI in parentheses, as VMware ESXi's
+ * vmsyslogd writes them (`In(14)`, `Wa(180)`, `Db(167)`): only read in that form, since
+ * `In` or `No` alone are words of any message.
+ */
+const priorityAbbreviations: Record<string, CanonicalLevel> = {
+  Em: 'EMERGENCY',
+  Al: 'ALERT',
+  Cr: 'CRITICAL',
+  Er: 'ERROR',
+  Wa: 'WARN',
+  No: 'NOTICE',
+  In: 'INFO',
+  Db: 'DEBUG',
+};
+
+/** The abbreviations, as a regular expression alternative (no groups) for JavaScript and RE2. */
+export const priorityAbbreviationsRegex = Object.keys(priorityAbbreviations).join('|');
+/** The PRI after an abbreviation. */
+export const priorityAfterAbbreviation = '\\(\\d{1,3}\\)';
+
 /** Syslog severities by number (RFC 5424 §6.2.1). */
 export const syslogSeverities: readonly CanonicalLevel[] = ['EMERGENCY', 'ALERT', 'CRITICAL', 'ERROR', 'WARN', 'NOTICE', 'INFO', 'DEBUG'];
 
@@ -61,8 +88,12 @@ export const syslogFacilities = [
 ] as const;
 
 export function canonicalLevel(written: string): CanonicalLevel | null {
-  const upper = written.trim().toUpperCase();
-  return levelWords[upper] ?? levelLetters[upper] ?? null;
+  const trimmed = written.trim();
+  const upper = trimmed.toUpperCase();
+  if (upperOnly.has(upper) && trimmed !== upper) return null;
+  // Abbreviations only as written (`In`, or `In(14)` with its PRI), never `in` or `NO`.
+  const abbreviation = trimmed.replace(/\(\d{1,3}\)$/, '');
+  return levelWords[upper] ?? levelLetters[upper] ?? (Object.hasOwn(priorityAbbreviations, abbreviation) ? priorityAbbreviations[abbreviation]! : null);
 }
 
 /**
@@ -73,7 +104,7 @@ export function canonicalLevel(written: string): CanonicalLevel | null {
  */
 export function levelWordsRegex(): string {
   const words = Object.keys(levelWords).sort((a, b) => b.length - a.length);
-  const forms = words.flatMap((w) => [w, w.toLowerCase(), w[0] + w.slice(1).toLowerCase()]);
+  const forms = words.flatMap((w) => (upperOnly.has(w) ? [w] : [w, w.toLowerCase(), w[0] + w.slice(1).toLowerCase()]));
   return [...new Set(forms)].join('|');
 }
 
@@ -81,7 +112,8 @@ export const levelLettersRegex = '[VDIWEFA]';
 
 /** SQL: the canonical level of a written level (NULL for an empty or unknown one). */
 export function levelSql(value: string): string {
-  const pairs = [...Object.entries(levelWords), ...Object.entries(levelLetters)]
+  const abbreviations = Object.entries(priorityAbbreviations).map(([written, level]) => [written.toUpperCase(), level] as const);
+  const pairs = [...Object.entries(levelWords), ...Object.entries(levelLetters), ...abbreviations]
     .map(([written, canonical]) => `WHEN ${quoteLiteral(written)} THEN ${quoteLiteral(canonical)}`)
     .join(' ');
   return `(CASE upper(trim(${value})) ${pairs} ELSE NULL END)`;

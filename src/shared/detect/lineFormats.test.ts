@@ -63,6 +63,13 @@ describe('the log grammar reads the heads of many programs', () => {
     expect(fields(logGrammar('iso'), '\tat com.example.Db.run(Db.java:42)')).toBeNull();
     expect(fields(logGrammar('iso'), '2024-03-01 09:00:00,1')).toBeNull();
   });
+
+  it('ends the time at a colon against it, keeping a zone name before it (PostgreSQL `%t:%r:%u@%d:[%p]:`)', () => {
+    expect(fields(logGrammar('iso'), '2020-03-11 20:40:45 CET:[local]:postgres@template1:[12777]:LOG:  duration: 0.038 ms')).toEqual({
+      ts: '2020-03-11 20:40:45 CET',
+      message: '[local]:postgres@template1:[12777]:LOG:  duration: 0.038 ms',
+    });
+  });
 });
 
 describe('syslog, Python and logcat grammars', () => {
@@ -110,5 +117,14 @@ describe('levels', () => {
     expect(['WARNING', 'warn', 'W', 'Wrn'].map(canonicalLevel)).toEqual(['WARN', 'WARN', 'WARN', 'WARN']);
     expect(['crit', 'SEVERE', 'emerg', 'V', 'F', 'notice', 'fine'].map(canonicalLevel)).toEqual(['CRITICAL', 'ERROR', 'EMERGENCY', 'TRACE', 'FATAL', 'NOTICE', 'DEBUG']);
     expect(canonicalLevel('hello')).toBeNull();
+  });
+
+  it('read two-letter severities as ESXi writes them, with or without the PRI, and only in that spelling', () => {
+    expect(['In', 'Wa(180)', 'Db(167)', 'Er'].map(canonicalLevel)).toEqual(['INFO', 'WARN', 'DEBUG', 'ERROR']);
+    expect(['in', 'NO', 'constructor', 'In(1234)'].map(canonicalLevel)).toEqual([null, null, null, null]);
+  });
+
+  it("read PostgreSQL's LOG in upper case only", () => {
+    expect(['LOG', 'log', 'Log'].map(canonicalLevel)).toEqual(['INFO', null, null]);
   });
 });

@@ -67,7 +67,9 @@ export function logGrammar(style: TimeStyleId): LineGrammar {
   return grammar('log', style, style, (g) =>
     [
       `\\[?${g('ts', ts)}\\]?`,
-      `(?:${gap}|$)`,
+      // A colon against the time ends it as a space does (PostgreSQL's `%t:%r:%u@%d:[%p]:`
+      // prefix, RDS's default), so a zone name before it stays the time's.
+      `(?:${gap}|:|$)`,
       `(?:-${gap})?`,
       // The head: everything up to and including the level is optional as a whole.
       '(?:',
