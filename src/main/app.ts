@@ -33,7 +33,7 @@ import { createSmtpHandlers, createSmtpService } from './services/mailOut/smtp';
 import { createOAuthTokens, type OAuthTokens } from './services/oauth/tokens';
 import { createOAuthHandlers, createOAuthSignIn } from './services/oauth/signIn';
 import type { SmtpTimeouts } from './services/mailOut/sender';
-import { createReportHandlers, createReportService } from './services/reports/reports';
+import { createReportHandlers, createReportService, type PdfPrinter } from './services/reports/reports';
 import { createEngineConnectionService, createEngineHandlers } from './services/engine/connections';
 import { createDatasetEngineService } from './services/engine/datasetEngines';
 import { createAlertExecutor } from './services/reports/alerts';
@@ -76,6 +76,8 @@ export interface AppCoreOptions {
   dashboardSummaryMinReduction?: number;
   /** How long a browser sign-in waits (tests shorten it). */
   oauthSignInTimeoutMs?: number;
+  /** Chromium's print-to-PDF (the Electron shell; the e2e tests use headless Chromium); without it the page prints in the browser. */
+  printPdf?: PdfPrinter;
 }
 
 export interface AppCore {
@@ -209,7 +211,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
   const layouts = createDashboardLayoutService({ db, events, clock, log, dashboard });
   const customCharts = createCustomChartService({ dashboard, query, log });
   const smtp = createSmtpService({ db, clock, log, secrets, oauth, timeouts: options.smtpTimeouts, retryDelaysMs: options.smtpRetryDelaysMs });
-  const reports = createReportService({ db, clock, log, dashboard, patterns, settings, smtp, savedCharts: savedDashboardCharts(layouts, customCharts) });
+  const reports = createReportService({ db, clock, log, dashboard, patterns, settings, smtp, savedCharts: savedDashboardCharts(layouts, customCharts), printPdf: options.printPdf });
 
   const retention = createRetention({ db, clock, events, log });
   const scheduler = createSchedulerService({

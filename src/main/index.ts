@@ -15,6 +15,7 @@ import { createAppWindow } from './shell/window';
 import { bindIpc, forwardEvents } from './shell/ipc';
 import { keepRunningInTray } from './shell/tray';
 import { safeStorageEncryptor } from './shell/safeStorage';
+import { electronPdfPrinter } from './shell/printPdf';
 import { setApplicationMenu } from './shell/menu';
 import { checkForUpdates } from './shell/updates';
 import { openSignInPage } from './shell/browser';
@@ -80,6 +81,7 @@ if (!app.requestSingleInstanceLock()) {
         secretEncryptor: safeStorageEncryptor(),
         minerWorker: { file: minerWorkerPath },
         openExternal: openSignInPage,
+        printPdf: electronPdfPrinter(),
         onWaiting: (holder) =>
           window.webContents.send(`${eventChannelPrefix}app.status`, { state: 'waiting_for_owner', message: String(holder.pid) }),
       });

@@ -65,4 +65,42 @@ describe('the report with no mail account', () => {
     await screenshot(page, 'report-nomail-preview-ko-dark');
     expect(errors).toEqual([]);
   });
+
+  it('When the owner has no printer, Then "Save as PDF" opens the browser’s print dialog on the report and says how to save it', async () => {
+    for (const { locale, item, said, shot } of [
+      { locale: 'en-US', item: 'Save as PDF', said: 'choose “Save as PDF” as the destination', shot: 'report-print-fallback-en' },
+      { locale: 'ko-KR', item: 'PDF로 저장', said: '“PDF로 저장”을 고르세요', shot: 'report-print-fallback-ko-dark' },
+    ]) {
+      const { page, errors } = await openApp(browser, app.server.url, { locale, colorScheme: locale === 'ko-KR' ? 'dark' : 'light' });
+      // The print dialog itself cannot open headless: the report frame's print() is replaced by a recorder.
+      await page.addInitScript(() => {
+        const calls: { title: string; textLength: number; pageRule: boolean }[] = [];
+        (window as unknown as { printed: typeof calls }).printed = calls;
+        const native = Object.getOwnPropertyDescriptor(HTMLIFrameElement.prototype, 'contentWindow')!.get!;
+        Object.defineProperty(HTMLIFrameElement.prototype, 'contentWindow', {
+          get(this: HTMLIFrameElement) {
+            const framed = native.call(this) as Window | null;
+            if (framed && this.dataset.testid === 'report-print-frame') {
+              framed.print = () => {
+                calls.push({ title: framed.document.title, textLength: framed.document.body.innerText.length, pageRule: framed.document.head.innerHTML.includes('@page{size:A4') });
+              };
+            }
+            return framed;
+          },
+        });
+      });
+      await page.reload();
+      await page.getByTestId('dashboard').waitFor();
+      await page.getByTestId('report-menu').click();
+      await page.getByRole('menuitem', { name: item }).click();
+      await page.getByTestId('report-print-opened').getByText(said).waitFor({ timeout: 60_000 });
+      const printed = await page.evaluate(() => (window as unknown as { printed: { title: string; textLength: number; pageRule: boolean }[] }).printed);
+      expect(printed).toHaveLength(1);
+      expect(printed[0]!.title).toContain('demo_service');
+      expect(printed[0]!.textLength).toBeGreaterThan(200);
+      expect(printed[0]!.pageRule).toBe(true);
+      await screenshot(page, shot);
+      expect(errors).toEqual([]);
+    }
+  });
 });

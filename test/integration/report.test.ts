@@ -184,7 +184,7 @@ describe('a report sent over SMTP', () => {
     const file = mail.attachments.find((a) => a.filename === 'svc-report-2024-03-08.html')!.content.toString('utf8');
     expect(file.match(/<img src="data:image\/png;base64,/g)).toHaveLength(9);
     expect(file).not.toContain('cid:');
-    expect(file).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">`);
+    expect(file).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'">`);
     expect(file).not.toMatch(/<script|src="https?:|href=/i);
     expect(mail.attachments.filter((a) => a.contentDisposition === 'attachment' && a.contentType === 'image/png')).toHaveLength(9);
   });

@@ -41,3 +41,24 @@ export function isAppUrl(candidate: string, appUrl: string): boolean {
 
 /** Permissions the renderer may ask for: none (no camera, notifications, geolocation…). */
 export const grantedPermissions: ReadonlySet<string> = new Set();
+
+/**
+ * The hidden window that prints a report to PDF: no preload, no JavaScript (the report has
+ * none), its own in-memory session so no cookie or cache of the app's is near it.
+ */
+export function printWebPreferences(partition: string): WebPreferences {
+  return {
+    partition,
+    javascript: false,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    webviewTag: false,
+    navigateOnDragDrop: false,
+    spellcheck: false,
+  };
+}

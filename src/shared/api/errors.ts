@@ -136,6 +136,7 @@ export const errorCodes = [
   'report_no_recipients',
   'report_period_invalid',
   'report_partly_sent',
+  'report_pdf_unavailable',
   'alert_rule_invalid',
   // query engines (ClickHouse connections)
   'engine_not_found',

@@ -89,6 +89,7 @@ export const methodNames = [
   'reports.remove',
   'reports.preview',
   'reports.file',
+  'reports.pdf',
   'reports.send',
   'reports.history',
   'engines.list',

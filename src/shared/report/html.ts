@@ -9,7 +9,8 @@ import type { ChangeTone, FigureCell, MailBlock, MailDocument, MailImage } from 
 /** 600 px charts, their 1 px border and 24 px padding either side. */
 const contentWidth = 650;
 
-const fontStack = "-apple-system, 'Segoe UI', Roboto, 'Apple SD Gothic Neo', 'Malgun Gothic', 'Noto Sans KR', 'Helvetica Neue', Arial, sans-serif";
+/** `Logscope Hangul` is only there when the report is printed (`print.ts` embeds it); mail clients skip it. */
+const fontStack = "-apple-system, 'Segoe UI', Roboto, 'Logscope Hangul', 'Apple SD Gothic Neo', 'Malgun Gothic', 'Noto Sans KR', 'Helvetica Neue', Arial, sans-serif";
 
 const colours = {
   page: '#f1f3f5',
@@ -50,7 +51,7 @@ export function renderMailHtml(doc: MailDocument, options: HtmlOptions): string 
   out.push('<head>');
   out.push('<meta charset="utf-8">');
   if (options.standalone) {
-    out.push(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">`);
+    out.push(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'">`);
   }
   out.push('<meta name="viewport" content="width=device-width, initial-scale=1">');
   out.push(`<title>${escapeHtml(doc.title)}</title>`);

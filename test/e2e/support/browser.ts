@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { minerWorkerFromSource } from '../../integration/support/minerWorker';
-import { openAppCore, type AppCore } from '../../../src/main/app';
+import { openAppCore, type AppCore, type AppCoreOptions } from '../../../src/main/app';
 import { startLoopbackServer, type LoopbackServer } from '../../../src/main/transport/loopback';
 import { silentLogger } from '../../../src/main/services/logger';
 
@@ -19,9 +19,12 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** The browser mode in this process: the same services and transport `logscope serve` starts. */
-export async function startBrowserMode(dataDir: string): Promise<{ core: AppCore; server: LoopbackServer; close(): Promise<void> }> {
+export async function startBrowserMode(
+  dataDir: string,
+  extra: Pick<AppCoreOptions, 'printPdf'> = {},
+): Promise<{ core: AppCore; server: LoopbackServer; close(): Promise<void> }> {
   if (!fs.existsSync(path.join(rendererDir, 'index.html'))) throw new Error('build the renderer first (npm test does)');
-  const core = await openAppCore({ dataDir, ownerKind: 'serve', seedDemo: true, memoryLimit: '2GB', minerWorker: minerWorkerFromSource });
+  const core = await openAppCore({ dataDir, ownerKind: 'serve', seedDemo: true, memoryLimit: '2GB', minerWorker: minerWorkerFromSource, ...extra });
   if ('served' in core) throw new Error('data folder is served elsewhere');
   const server = await startLoopbackServer({ rpc: core.rpc, events: core.events, log: silentLogger, rendererDir, uploadsDir: core.layout.uploadsDir });
   await core.publish({ port: server.port, token: server.token });

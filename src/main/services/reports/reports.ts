@@ -9,7 +9,11 @@ import {
   type ReportSend,
   type ReportView,
 } from '../../../shared/api/contract/report';
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { renderMailHtml } from '../../../shared/report/html';
+import { hangulUnicodeRange, printableReportHtml } from '../../../shared/report/print';
+import { findFontDir } from '../dashboard/render';
 import { errorRateOf, type PeriodFigures } from '../../../shared/report/compose';
 import type { Db } from '../db/database';
 import type { Clock } from '../clock';
@@ -36,7 +40,14 @@ export interface ReportServiceDeps {
   smtp: SmtpService;
   /** The charts a dataset's saved dashboard shows (issue 8). */
   savedCharts?: ReportBuildDeps['savedCharts'];
+  /** Chromium printing a self-contained HTML page to PDF; without it there is no "Save as PDF" here. */
+  printPdf?: PdfPrinter;
+  /** Where the Hangul font embedded in printed reports is (tests and the packaged app differ). */
+  fontDir?: string;
 }
+
+/** Prints one self-contained HTML document (no scripts, nothing remote) to an A4 PDF. */
+export type PdfPrinter = (html: string, signal: AbortSignal) => Promise<Uint8Array>;
 
 type SendInput = ParsedInput<'reports.send'>;
 
@@ -173,6 +184,22 @@ export function createReportService(deps: ReportServiceDeps) {
     return { fileName: built.fileName, html: built.fileHtml, bytes: Buffer.byteLength(built.fileHtml) };
   }
 
+  let printFonts: Promise<Parameters<typeof printableReportHtml>[1]> | null = null;
+  const hangulFont = () =>
+    (printFonts ??= fs
+      .readFile(path.join(deps.fontDir ?? findFontDir(), 'LogscopeHangul-Regular.ttf'))
+      .then((ttf) => [{ family: 'Logscope Hangul', dataUri: `data:font/ttf;base64,${ttf.toString('base64')}`, unicodeRange: hangulUnicodeRange }]));
+
+  async function pdf(request: ReportRequest, signal: AbortSignal): Promise<{ fileName: string; pdfBase64: string; bytes: number }> {
+    const printPdf = deps.printPdf;
+    if (!printPdf) throw new AppError('report_pdf_unavailable');
+    const built = await build(request, signal);
+    const bytes = await printPdf(printableReportHtml(built.fileHtml, await hangulFont()), signal);
+    const fileName = built.fileName.replace(/\.html$/, '.pdf');
+    log.info('report printed to PDF', { file: fileName, bytes: bytes.length });
+    return { fileName, pdfBase64: Buffer.from(bytes).toString('base64'), bytes: bytes.length };
+  }
+
   async function send(request: SendInput, trigger: ReportSend['trigger'], signal: AbortSignal): Promise<ReportSend> {
     const { spec } = await resolve(request);
     const to = request.to ?? spec.recipients;
@@ -200,7 +227,7 @@ export function createReportService(deps: ReportServiceDeps) {
     return { message: `${sent.name ?? 'report'} sent to ${sent.accepted.join(', ')}${sent.serverMessageId ? ` (server id ${sent.serverMessageId})` : ''}` };
   };
 
-  return { list, create, update, remove, findByName, preview, file, send, history: smtp.history, executor, zoneOf };
+  return { list, create, update, remove, findByName, preview, file, pdf, send, history: smtp.history, executor, zoneOf };
 }
 
 export type ReportService = ReturnType<typeof createReportService>;
@@ -222,7 +249,7 @@ function keyFigures(f: PeriodFigures, busiest: { endpoint: string; count: number
 
 export function createReportHandlers(
   reports: ReportService,
-): Pick<Handlers, 'reports.list' | 'reports.create' | 'reports.update' | 'reports.remove' | 'reports.preview' | 'reports.file' | 'reports.send' | 'reports.history'> {
+): Pick<Handlers, 'reports.list' | 'reports.create' | 'reports.update' | 'reports.remove' | 'reports.preview' | 'reports.file' | 'reports.pdf' | 'reports.send' | 'reports.history'> {
   return {
     'reports.list': () => reports.list(),
     'reports.create': (input) => reports.create(input),
@@ -230,6 +257,7 @@ export function createReportHandlers(
     'reports.remove': (input) => reports.remove(input.id),
     'reports.preview': (input, { signal }) => reports.preview(input, signal),
     'reports.file': (input, { signal }) => reports.file(input, signal),
+    'reports.pdf': (input, { signal }) => reports.pdf(input, signal),
     'reports.send': (input, { signal }) => reports.send(input, input.trigger, signal),
     'reports.history': (input) => reports.history(input.reportId, input.limit),
   };

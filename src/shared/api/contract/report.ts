@@ -306,6 +306,12 @@ export const reportMethods = {
   'reports.preview': method(ReportRequest, ReportPreview),
   /** The report as one self-contained HTML file: charts as embedded PNG data, no scripts, nothing remote. */
   'reports.file': method(ReportRequest, z.object({ fileName: z.string(), html: z.string(), bytes: z.number().int() })),
+  /**
+   * The same report printed to an A4 PDF by Chromium (the app's own, or the one `serve` was given),
+   * as base64 because both transports carry JSON. `report_pdf_unavailable` when there is no printer:
+   * the page then prints the HTML in the browser.
+   */
+  'reports.pdf': method(ReportRequest, z.object({ fileName: z.string(), pdfBase64: z.string(), bytes: z.number().int() })),
   /** Sends the report; the outcome (also a failure) is in the history and in the answer. */
   'reports.send': method(
     z

@@ -1,16 +1,17 @@
 import { useState } from 'react';
 import { Button, Menu } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconChevronDown, IconEye, IconFileTypeHtml, IconHistory, IconMail, IconSettings } from '@tabler/icons-react';
+import { IconChevronDown, IconEye, IconFileTypeHtml, IconFileTypePdf, IconHistory, IconMail, IconSettings } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { DatasetSummary } from '@shared/api/contract';
 import type { ReportDefinition, ReportSend, ReportView } from '@shared/api/contract/report';
 import type { Input } from '@shared/api/contract';
+import { AppError } from '@shared/api/errors';
 import { useApi } from '../../app/api';
 import { useErrorText } from '../../ui/useErrorText';
 import { ReportHistoryDialog, ReportPreviewDialog, ReportSettingsDialog } from '../../app/lazy';
-import { downloadText, recordedError, reportKeys, useReports, useSmtpAccounts } from './useReport';
+import { downloadBase64, downloadText, printInBrowser, recordedError, reportKeys, useReports, useSmtpAccounts } from './useReport';
 
 /**
  * "Send report" on the dashboard: one click sends the dataset's report to its saved
@@ -66,6 +67,26 @@ export function ReportButton({ dataset, zone, view }: { dataset: DatasetSummary;
     onError: (error) => notifications.show({ color: 'red', message: errorText(error), autoClose: false }),
   });
 
+  // The owner prints the PDF when it has Chromium (the app); otherwise the browser's print dialog does.
+  const pdf = useMutation({
+    mutationFn: async (pdfRequest: Input<'reports.pdf'>) => {
+      try {
+        const made = await api.call('reports.pdf', pdfRequest);
+        downloadBase64(made.pdfBase64, made.fileName, 'application/pdf');
+        return 'saved' as const;
+      } catch (error) {
+        if (!(error instanceof AppError) || error.code !== 'report_pdf_unavailable') throw error;
+        const made = await api.call('reports.file', pdfRequest);
+        await printInBrowser(made.html);
+        return 'printing' as const;
+      }
+    },
+    onSuccess: (outcome) => {
+      if (outcome === 'printing') notifications.show({ message: t('report.printOpened'), autoClose: 15_000, 'data-testid': 'report-print-opened' });
+    },
+    onError: (error) => notifications.show({ color: 'red', message: t('report.printFailed', { detail: errorText(error) }), autoClose: false }),
+  });
+
   const onSaved = (saved: ReportDefinition, sendNow: boolean) => {
     setDialog(null);
     if (sendNow) send.mutate(saved.id);
@@ -96,6 +117,9 @@ export function ReportButton({ dataset, zone, view }: { dataset: DatasetSummary;
             </Menu.Item>
             <Menu.Item leftSection={<IconFileTypeHtml size={14} />} disabled={file.isPending} onClick={() => file.mutate(request)}>
               {t('report.saveFile')}
+            </Menu.Item>
+            <Menu.Item leftSection={<IconFileTypePdf size={14} />} disabled={pdf.isPending} onClick={() => pdf.mutate(request)}>
+              {t('report.savePdf')}
             </Menu.Item>
             <Menu.Item leftSection={<IconHistory size={14} />} onClick={() => setDialog('history')}>
               {t('report.history')}

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { AppError, isErrorCode, type ErrorParams } from '@shared/api/errors';
+import { printableReportHtml } from '@shared/report/print';
 import { useApi } from '../../app/api';
 
 export const reportKeys = {
@@ -41,6 +42,56 @@ export function downloadText(text: string, fileName: string, mimeType: string): 
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Saves bytes sent as base64 (the PDF) as a file, the same way as `downloadText`. */
+export function downloadBase64(base64: string, fileName: string, mimeType: string): void {
+  const binary = atob(base64);
+  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  const url = URL.createObjectURL(new Blob([bytes], { type: mimeType }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.rel = 'noopener';
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/**
+ * Browser mode has no printer of its own: the report goes into a hidden frame with the print
+ * stylesheet and the browser's print dialog opens on it, where the user picks "Save as PDF".
+ * The frame may not run scripts (the report has none); `allow-modals` lets it print and
+ * `allow-same-origin` lets this page call its `print()`. It goes away after printing.
+ */
+export function printInBrowser(html: string): Promise<void> {
+  document.querySelector('[data-testid="report-print-frame"]')?.remove();
+  const frame = document.createElement('iframe');
+  frame.setAttribute('sandbox', 'allow-modals allow-same-origin');
+  frame.setAttribute('aria-hidden', 'true');
+  frame.tabIndex = -1;
+  frame.dataset.testid = 'report-print-frame';
+  frame.style.cssText = 'position:fixed;left:-10000px;top:0;width:800px;height:1100px;border:0;';
+  return new Promise((resolve, reject) => {
+    frame.addEventListener(
+      'load',
+      () => {
+        const printed = frame.contentWindow;
+        if (!printed) {
+          frame.remove();
+          reject(new Error('the print frame has no window'));
+          return;
+        }
+        printed.addEventListener('afterprint', () => frame.remove(), { once: true });
+        printed.print();
+        resolve();
+      },
+      { once: true },
+    );
+    frame.srcdoc = printableReportHtml(html);
+    document.body.append(frame);
+  });
 }
 
 /** A failure recorded with a message (history, test result) as an error the UI can word. */
