@@ -74,7 +74,7 @@ describe('logscope smtp, report and reports', () => {
     expect(made.stderr).toContain(`Wrote ${out}`);
     const html = fs.readFileSync(out, 'utf8');
     expect(html.match(/<img src="data:image\/png;base64,/g)).toHaveLength(9);
-    expect(html).toContain('직접 지정한 기간: 2024-03-06 00:00 – 2024-03-06 23:59 (UTC)');
+    expect(html).toContain('직접 지정한 기간: 2024-03-06 00:00 – 2024-03-06 23:59 UTC');
     expect(html).not.toMatch(/<script|cid:|src="https?:|href=/i);
     expect(html).toContain('&lt;script&gt;');
   });

@@ -212,6 +212,8 @@ export function formatZoned(utcMs: number, zone: string, precision: InstantPreci
  * who does not know the zone, the offset alone hides daylight saving time.
  */
 export function describeZoneOffsets(zone: string, segments: readonly OffsetSegment[]): string {
+  // UTC's name is its offset: "UTC (UTC+00:00)" would say it twice.
+  if (zone === 'UTC' || zone === 'Etc/UTC') return 'UTC';
   const offsets = [...new Set(segments.map((s) => s.offsetMs))];
   return `${zone} (${offsets.map((o) => `UTC${formatOffset(o)}`).join(' / ')})`;
 }
