@@ -6,7 +6,16 @@ export function downloadFile(base64: string, fileName: string, mimeType: string)
   const binary = atob(base64);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  const url = URL.createObjectURL(new Blob([bytes], { type: mimeType }));
+  downloadBlob(new Blob([bytes], { type: mimeType }), fileName);
+}
+
+/** Saves text (the report's HTML) as a file, the same way. */
+export function downloadText(text: string, fileName: string, mimeType: string): void {
+  downloadBlob(new Blob([text], { type: mimeType }), fileName);
+}
+
+function downloadBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;

@@ -11,7 +11,8 @@ import { AppError } from '@shared/api/errors';
 import { useApi } from '../../app/api';
 import { useErrorText } from '../../ui/useErrorText';
 import { ReportHistoryDialog, ReportPreviewDialog, ReportSettingsDialog } from '../../app/lazy';
-import { downloadBase64, downloadText, printInBrowser, recordedError, reportKeys, useReports, useSmtpAccounts } from './useReport';
+import { printInBrowser, recordedError, reportKeys, useReports, useSmtpAccounts } from './useReport';
+import { downloadFile, downloadText } from '../dashboard/download';
 
 /**
  * "Send report" on the dashboard: one click sends the dataset's report to its saved
@@ -72,7 +73,7 @@ export function ReportButton({ dataset, zone, view }: { dataset: DatasetSummary;
     mutationFn: async (pdfRequest: Input<'reports.pdf'>) => {
       try {
         const made = await api.call('reports.pdf', pdfRequest);
-        downloadBase64(made.pdfBase64, made.fileName, 'application/pdf');
+        downloadFile(made.pdfBase64, made.fileName, 'application/pdf');
         return 'saved' as const;
       } catch (error) {
         if (!(error instanceof AppError) || error.code !== 'report_pdf_unavailable') throw error;

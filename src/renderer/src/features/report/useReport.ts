@@ -31,34 +31,6 @@ export function splitRecipients(text: string): { addresses: string[]; invalid: s
   return { addresses, invalid };
 }
 
-/** Saves text as a file: the browser's download in browser mode, Electron's save dialog in the window. */
-export function downloadText(text: string, fileName: string, mimeType: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: mimeType }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.rel = 'noopener';
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-/** Saves bytes sent as base64 (the PDF) as a file, the same way as `downloadText`. */
-export function downloadBase64(base64: string, fileName: string, mimeType: string): void {
-  const binary = atob(base64);
-  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
-  const url = URL.createObjectURL(new Blob([bytes], { type: mimeType }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.rel = 'noopener';
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 /**
  * Browser mode has no printer of its own: the report goes into a hidden frame with the print
  * stylesheet and the browser's print dialog opens on it, where the user picks "Save as PDF".
