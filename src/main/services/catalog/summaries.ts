@@ -24,6 +24,11 @@ export interface StoredSummary {
   summaryRows: number;
 }
 
+/** Whether a stored summary answers for the dataset as it is: all its rows, under these roles. */
+export function summaryIsCurrent(stored: StoredSummary | null, record: { rowCount: number }, spec: SummarySpec): stored is StoredSummary {
+  return stored !== null && stored.rowCount === record.rowCount && summarySpecKey(stored.spec) === summarySpecKey(spec);
+}
+
 export async function readSummary(db: DbStatements, datasetId: number): Promise<StoredSummary | null> {
   const { rows } = await db.all(
     `SELECT s.spec, s.row_count, s.summary_rows FROM logscope.dashboard_summaries s

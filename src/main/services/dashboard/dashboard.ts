@@ -28,8 +28,8 @@ import { DurationUnit, Roles, type ChartExport, type ChartExportRequest, type Ch
 import { roleNames } from '../../../shared/charts/names';
 import { chartFontFamily, createChartRenderer, type ChartRenderer } from './render';
 import type { DatasetEngineService } from '../engine/datasetEngines';
-import { buildSummary, readSummary, type StoredSummary } from '../catalog/summaries';
-import { buildSummaryChartQuery, summaryAnswers, summaryIsApproximate, summarySpec, summarySpecKey } from '../../../shared/charts/summary';
+import { buildSummary, readSummary, summaryIsCurrent, type StoredSummary } from '../catalog/summaries';
+import { buildSummaryChartQuery, summaryAnswers, summaryIsApproximate, summarySpec } from '../../../shared/charts/summary';
 
 /** Rows read to guess column roles from values. */
 const sampleRows = 1000;
@@ -400,8 +400,7 @@ export function createDashboardService(deps: DashboardDeps) {
     const spec = summarySpec(ctx.roles, ctx.types);
     if (!useSummaries || !spec) return null;
     const stored = await currentSummary(ctx.record.id);
-    const fresh = stored !== null && stored.rowCount === ctx.record.rowCount && summarySpecKey(stored.spec) === summarySpecKey(spec);
-    if (!fresh) {
+    if (!summaryIsCurrent(stored, ctx.record, spec)) {
       void prepareSummary(ctx.record.id).catch((error: unknown) => log.error('could not build the dashboard summary', { datasetId: ctx.record.id, error }));
       return null;
     }
@@ -431,7 +430,7 @@ export function createDashboardService(deps: DashboardDeps) {
         const spec = summarySpec(ctx.roles, ctx.types);
         if (!useSummaries || !spec || ctx.record.engine) return;
         const stored = await currentSummary(datasetId);
-        if (stored && stored.rowCount === ctx.record.rowCount && summarySpecKey(stored.spec) === summarySpecKey(spec)) return;
+        if (summaryIsCurrent(stored, ctx.record, spec)) return;
         const started = performance.now();
         const connection = await db.connect();
         try {

@@ -21,6 +21,9 @@ export function datasetsOf(results: readonly ImportItemResult[]): string[] {
   return [...new Set(results.flatMap((item) => (item.ok && item.result.dataset !== null ? [item.result.dataset] : [])))];
 }
 
+/** An import whose every file failed failed; one that brought in anything is done. */
+const importPhase = (results: readonly ImportItemResult[]): 'failed' | 'done' => (results.length > 0 && results.every((r) => !r.ok) ? 'failed' : 'done');
+
 /** Finished imports kept on the list (running ones always are). */
 const finishedKept = 20;
 
@@ -84,7 +87,7 @@ export function createImportJobs({
       pushes[index] = { ...pushes[index]!, ...patch };
       update(jobId, { pushes: [...pushes] });
     };
-    let phase: ImportJob['phase'] = results.length > 0 && results.every((r) => !r.ok) ? 'failed' : 'done';
+    let phase: ImportJob['phase'] = importPhase(results);
     for (const [index, { dataset }] of pushes.entries()) {
       if (signal.aborted || phase !== 'done') {
         if (signal.aborted) phase = 'cancelled';
@@ -138,7 +141,7 @@ export function createImportJobs({
       const done = imports
         .run({ jobId, files: input.files, origin: input.origin }, controller.signal)
         .then(async (results: ImportItemResult[]) => {
-          if (engine === null) return finish(jobId, { phase: results.length > 0 && results.every((r) => !r.ok) ? 'failed' : 'done', results, error: null });
+          if (engine === null) return finish(jobId, { phase: importPhase(results), results, error: null });
           // The files are in: their results show while the push runs.
           update(jobId, { results });
           return finish(jobId, { ...(await pushAll(jobId, engine, results, controller.signal)), results, error: null });
