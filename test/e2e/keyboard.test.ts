@@ -58,13 +58,16 @@ describe('the keyboard', () => {
     await expect(editRoles.evaluate((button) => button === document.activeElement)).resolves.toBe(true);
 
     // Report settings, chosen from the report menu: the item is gone, the menu's button takes focus.
-    await page.getByTestId('report-menu').focus();
-    await page.keyboard.press('Enter');
-    await page.getByRole('menuitem', { name: 'Report settings…' }).focus();
-    await page.keyboard.press('Enter');
-    await page.getByRole('dialog').waitFor();
-    await closeWithEscape(page);
-    await expect(focused(page)).resolves.toBe('report-menu');
+    // The second time its chunk is loaded, so the dialog opens while the menu is still closing.
+    for (let time = 0; time < 2; time++) {
+      await page.getByTestId('report-menu').focus();
+      await page.keyboard.press('Enter');
+      await page.getByRole('menuitem', { name: 'Report settings…' }).focus();
+      await page.keyboard.press('Enter');
+      await page.getByRole('dialog').waitFor();
+      await closeWithEscape(page);
+      await expect(focused(page)).resolves.toBe('report-menu');
+    }
     expect(errors).toEqual([]);
   });
 
