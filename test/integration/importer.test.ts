@@ -176,6 +176,44 @@ describe('JSON lines', () => {
   });
 });
 
+describe('JSON lines of tracing libraries', () => {
+  it('reads OpenTelemetry epoch nanoseconds, as a string of digits and as a number, to the microsecond', async () => {
+    const content = [
+      '{"time_unix_nano":"1709251200123456789","severity_text":"WARN","body":"disk almost full"}',
+      '{"time_unix_nano":1709251201000000000,"severity_text":"INFO","body":"cleaned"}',
+    ].join('\n');
+    const result = await importOne(write('otel.jsonl', content + '\n'), { dataset: { kind: 'new', name: 'otel' } });
+    expect(result).toMatchObject({ format: 'jsonl', timeColumn: 'time_unix_nano', levelColumn: 'severity_text', timeUnparsed: 0, timeZone: null });
+    expect(await rows(`SELECT strftime(time_unix_nano, '%Y-%m-%d %H:%M:%S.%f'), severity_text FROM otel ORDER BY _ls_line`)).toEqual([
+      ['2024-03-01 00:00:00.123456', 'WARN'],
+      ['2024-03-01 00:00:01.000000', 'INFO'],
+    ]);
+  });
+
+  it('reads rust tracing JSON: time, level, the message nested in fields, and its list of spans kept as JSON', async () => {
+    const content = [
+      '{"timestamp":"2024-05-06T07:08:09.250Z","level":"WARN","fields":{"message":"queue is slow","depth":12},"target":"app::queue","spans":[{"name":"poll"},{"name":"drain","batch":"3"}]}',
+      '{"timestamp":"2024-05-06T07:08:10.500Z","level":"ERROR","fields":{"message":"queue stalled","depth":40},"target":"app::queue","spans":[{"name":"poll"}]}',
+    ].join('\n');
+    const result = await importOne(write('tracing.jsonl', content + '\n'), { dataset: { kind: 'new', name: 'tracing' } });
+    expect(result).toMatchObject({ format: 'jsonl', rows: 2, rejected: 0, timeColumn: 'timestamp', levelColumn: 'level', timeMin: '2024-05-06T07:08:09.250Z' });
+    expect(result.columns.map((c) => `${c.name}:${c.type}`)).toEqual([
+      'timestamp:TIMESTAMP',
+      'level:VARCHAR',
+      'fields_message:VARCHAR',
+      'fields_depth:BIGINT',
+      'target:VARCHAR',
+      'spans:JSON',
+    ]);
+    expect(await rows(`SELECT fields_message, spans->>'$[1].name' FROM tracing ORDER BY _ls_line`)).toEqual([
+      ['queue is slow', 'drain'],
+      ['queue stalled', null],
+    ]);
+    const status = await api.call('patterns.wait', { datasetId: result.datasetId! });
+    expect(status.messageColumn).toBe('fields_message');
+  });
+});
+
 describe('time, one way for every format', () => {
   it('reads epoch seconds and milliseconds by magnitude in a time-named column', async () => {
     const s = await importOne(write('epoch_s.csv', 'ts,v\n1709251200,1\n1709251201,2\n'), { dataset: { kind: 'new', name: 'epoch_s' } });

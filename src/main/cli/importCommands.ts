@@ -153,7 +153,7 @@ const addImportOptions = (command: Command) =>
     .option('--header', 'the first line is a header')
     .option('--no-header', 'the file has no header line')
     .option('--time-column <column>', 'the column that holds the time')
-    .option('--time-format <format>', 'iso, epoch_s, epoch_ms, epoch_us, or a strptime pattern such as "%d/%m/%Y %H:%M:%S"')
+    .option('--time-format <format>', 'iso, epoch_s, epoch_ms, epoch_us, epoch_ns, or a strptime pattern such as "%d/%m/%Y %H:%M:%S"')
     .option('--tz <zone>', 'time zone of times written without an offset (default: this computer\'s)');
 
 export function registerImportCommands(program: Command, context: CommandContext) {

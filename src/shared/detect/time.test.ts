@@ -15,6 +15,14 @@ describe('classifyTimeValues', () => {
     expect(classifyTimeValues('BIGINT', [200, 404, 500])).toBeNull();
   });
 
+  it('recognises epoch nanoseconds, also written as strings of digits (JSON has no 64-bit integers)', () => {
+    expect(classifyTimeValues('BIGINT', [1709543702153000000])?.kind).toBe('epoch_ns');
+    expect(classifyTimeValues('VARCHAR', ['1709543702153000000', '1709543703000000001'])?.kind).toBe('epoch_ns');
+    expect(classifyTimeValues('VARCHAR', ['1709543702', '1709543703'])?.kind).toBe('epoch_s');
+    // Digits of another size are ids, not times.
+    expect(classifyTimeValues('VARCHAR', ['12345678901234', '12345678901235'])).toBeNull();
+  });
+
   it('recognises common log patterns, with the strptime pattern to read them', () => {
     expect(classifyTimeValues('VARCHAR', ['04/Mar/2024:09:15:02 +0900'])).toMatchObject({ kind: 'pattern', pattern: '%d/%b/%Y:%H:%M:%S %z' });
     expect(classifyTimeValues('VARCHAR', ['2015-07-29 17:41:44,747'])).toMatchObject({ kind: 'pattern', pattern: '%Y-%m-%d %H:%M:%S,%g' });

@@ -15,6 +15,8 @@ export type TimeKind =
   | 'epoch_s'
   | 'epoch_ms'
   | 'epoch_us'
+  /** Nanoseconds, as OpenTelemetry writes `time_unix_nano` (a number or a string of digits). */
+  | 'epoch_ns'
   /** A strptime pattern (`%d/%b/%Y:%H:%M:%S %z`); with `%z` or `%Z` it is an instant. */
   | 'pattern';
 
@@ -97,6 +99,7 @@ export function classifyTimeValues(type: string, values: readonly SampleValue[])
       ['epoch_s', 9.4e8, 4.1e9],
       ['epoch_ms', 9.4e11, 4.1e12],
       ['epoch_us', 9.4e14, 4.1e15],
+      ['epoch_ns', 9.4e17, 4.1e18],
     ] as const) {
       const share = numbers.filter((n) => n >= low && n <= high).length / present.length;
       if (share >= 0.95) return { kind, pattern: null, share };
@@ -105,6 +108,9 @@ export function classifyTimeValues(type: string, values: readonly SampleValue[])
   }
   if (upper !== 'VARCHAR') return null;
   const strings = present.map((v) => String(v).trim());
+  // Epoch numbers written as strings: JSON has no 64-bit integers, so OpenTelemetry's
+  // exporters write nanoseconds as `"1700000000000000000"`.
+  if (strings.every((s) => /^\d{10,19}$/.test(s))) return classifyTimeValues('BIGINT', strings);
   const withOffset = strings.filter((s) => isoWithOffset.test(s)).length;
   const local = strings.filter((s) => isoLocal.test(s)).length;
   if (withOffset + local >= strings.length * 0.95) {
@@ -142,9 +148,9 @@ export function detectTimeColumn(
   return (best as { spec: TimeSpec } | null)?.spec ?? null;
 }
 
-/** A user's `--time-format`: `epoch_s|epoch_ms|epoch_us`, `iso`, or a strptime pattern. */
+/** A user's `--time-format`: `epoch_s|epoch_ms|epoch_us|epoch_ns`, `iso`, or a strptime pattern. */
 export function timeSpecFromFormat(column: string, format: string, detected: TimeKind | null): TimeSpec {
-  if (format === 'epoch_s' || format === 'epoch_ms' || format === 'epoch_us') return { column, kind: format, pattern: null };
+  if (format === 'epoch_s' || format === 'epoch_ms' || format === 'epoch_us' || format === 'epoch_ns') return { column, kind: format, pattern: null };
   if (format === 'iso') return { column, kind: detected === 'instant' || detected === 'local' ? detected : 'mixed', pattern: null };
   return { column, kind: 'pattern', pattern: format };
 }

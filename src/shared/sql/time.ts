@@ -31,6 +31,9 @@ export function timeExpression(spec: TimeSpec, value: string, zone: string): str
       return `make_timestamp(CAST(round(${number} * 1000) AS BIGINT))`;
     case 'epoch_us':
       return `make_timestamp(CAST(${number} AS BIGINT))`;
+    case 'epoch_ns':
+      // Integer division: nanoseconds since 1970 pass 2^53, where a DOUBLE loses digits.
+      return `make_timestamp(CAST(TRY_CAST(${value} AS HUGEINT) // 1000 AS BIGINT))`;
     case 'pattern': {
       if (spec.completion) return inZone(completedTimeSql(spec, value).time);
       const parsed = `TRY_STRPTIME(${value}::VARCHAR, ${formatsSql(spec)})`;

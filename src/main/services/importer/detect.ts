@@ -538,7 +538,8 @@ async function detectJsonShape(
   // an offset into the same naive value, and only the text tells the two apart.
   const isNumber = (type: string) => /^(BIGINT|INTEGER|UBIGINT|HUGEINT|DOUBLE|FLOAT|DECIMAL)/.test(type);
   const timeLike = described.filter(
-    (c) => c.type.startsWith('TIMESTAMP') || ((c.type === 'VARCHAR' || isNumber(c.type)) && timeNameScore(c.name) > 0),
+    // JSON: a field written as a number on some lines and a string on others (epoch nanoseconds).
+    (c) => c.type.startsWith('TIMESTAMP') || ((c.type === 'VARCHAR' || c.type === 'JSON' || isNumber(c.type)) && timeNameScore(c.name) > 0),
   );
   const rawText = new Map<string, (string | null)[]>();
   if (timeLike.length) {
@@ -559,7 +560,7 @@ async function detectJsonShape(
     return {
       name: names[index]!,
       path: column.path,
-      sourceType: time && !time.kind.startsWith('epoch') ? 'VARCHAR' : column.type,
+      sourceType: time && (!time.kind.startsWith('epoch') || column.type === 'JSON') ? 'VARCHAR' : column.type,
       type: time ? 'TIMESTAMP' : column.asJson ? 'JSON' : column.type,
       asJson: column.asJson,
       time,
@@ -599,7 +600,9 @@ async function flattenStructs(
 ): Promise<{ path: string[]; type: string; asJson: boolean }[]> {
   const out: { path: string[]; type: string; asJson: boolean }[] = [];
   const visit = async (pathSoFar: string[], type: string) => {
-    if (type.startsWith('STRUCT(') && pathSoFar.length < maxFlattenDepth) {
+    // A list of structs (`STRUCT(…)[]`, rust tracing's `spans`) stays one JSON column: unnesting it would read its elements, not its fields.
+    const isStruct = type.startsWith('STRUCT(') && !type.endsWith(']');
+    if (isStruct && pathSoFar.length < maxFlattenDepth) {
       const { rows } = await db.all(
         `DESCRIBE SELECT unnest(${pathSoFar.map(quoteIdent).join('.')}) FROM read_json($path, format = 'newline_delimited', ignore_errors = true)`,
         { path: samplePath },

@@ -1216,9 +1216,9 @@ async function columnsIn(tx: DbStatements, dataset: string): Promise<{ name: str
   return rows.map((r) => ({ name: String(r[0]), type: String(r[1]) }));
 }
 
-/** A column that holds log levels, for the command's `level_column` (the dashboard has its own roles). */
+/** A column that holds log levels, for the command's `level_column` (the dashboard has its own roles); `severity_text` is OpenTelemetry's. */
 function levelColumnOf(columns: { name: string; type: string }[]): string | null {
-  const found = columns.find((c) => c.type === 'VARCHAR' && /^(level|severity|loglevel|log_level|lvl|priority|레벨|로그레벨|수준)$/i.test(c.name));
+  const found = columns.find((c) => c.type === 'VARCHAR' && /^(level|severity|severity_?text|loglevel|log_level|lvl|priority|레벨|로그레벨|수준)$/i.test(c.name));
   return found?.name ?? null;
 }
 

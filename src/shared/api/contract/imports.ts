@@ -21,7 +21,7 @@ export type ImportFormat = z.infer<typeof ImportFormat>;
 export const ReferenceSource = z.enum(['file_modified', 'mail_date', 'upload_modified', 'archive_member', 'gzip_header', 'import_time']);
 export type ReferenceSource = z.infer<typeof ReferenceSource>;
 
-export const TimeKind = z.enum(['instant', 'local', 'mixed', 'epoch_s', 'epoch_ms', 'epoch_us', 'pattern']);
+export const TimeKind = z.enum(['instant', 'local', 'mixed', 'epoch_s', 'epoch_ms', 'epoch_us', 'epoch_ns', 'pattern']);
 
 /** Where a file comes from: a path the main process reads, or an upload from browser mode. */
 export const FileRef = z.union([
@@ -69,7 +69,7 @@ export const ImportOptions = z
     quote: z.string().max(1).optional(),
     /** A column name, or null for "no time column". */
     timeColumn: z.string().nullable().optional(),
-    /** `iso`, `epoch_s`, `epoch_ms`, `epoch_us`, or a strptime pattern such as `%d/%m/%Y %H:%M:%S`. */
+    /** `iso`, `epoch_s`, `epoch_ms`, `epoch_us`, `epoch_ns`, or a strptime pattern such as `%d/%m/%Y %H:%M:%S`. */
     timeFormat: z.string().min(1).max(100).optional(),
     /** The zone of times written without an offset (IANA name). */
     timeZone: z.string().min(1).max(64).optional(),

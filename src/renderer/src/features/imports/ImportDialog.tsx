@@ -54,7 +54,7 @@ const delimiters = [
 ];
 /** The "Where" choice for this computer; connection names cannot start with `:`. */
 const localTarget = ':local';
-const timeFormats = ['iso', 'epoch_s', 'epoch_ms', 'epoch_us', '%d/%m/%Y %H:%M:%S', '%m/%d/%Y %H:%M:%S', '%Y/%m/%d %H:%M:%S', '%d/%b/%Y:%H:%M:%S %z'];
+const timeFormats = ['iso', 'epoch_s', 'epoch_ms', 'epoch_us', 'epoch_ns', '%d/%m/%Y %H:%M:%S', '%m/%d/%Y %H:%M:%S', '%Y/%m/%d %H:%M:%S', '%d/%b/%Y:%H:%M:%S %z'];
 
 /**
  * What Logscope recognised in each dropped file, with every guess correctable. Importing
