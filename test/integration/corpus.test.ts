@@ -16,16 +16,16 @@ describe('the format corpus', () => {
   }, 300_000);
   afterAll(() => core?.dispose());
 
-  it('finds the time, to the second, in at least 133 of the 139 files that carry one', () => {
+  it('finds the time, to the second, in at least 135 of the 139 files that carry one', () => {
     const summary = summarize(scores);
     expect(summary.timeFiles).toBe(139);
-    expect(summary.timeOkFiles).toBeGreaterThanOrEqual(133);
+    expect(summary.timeOkFiles).toBeGreaterThanOrEqual(135);
   });
 
-  it('finds the level in at least 74 of the 87 files that carry one', () => {
+  it('finds the level in at least 79 of the 87 files that carry one', () => {
     const summary = summarize(scores);
     expect(summary.levelFiles).toBe(87);
-    expect(summary.levelOkFiles).toBeGreaterThanOrEqual(74);
+    expect(summary.levelOkFiles).toBeGreaterThanOrEqual(79);
   });
 
   it('leaves no timestamped file as a bare line column', () => {

@@ -140,6 +140,26 @@ describe('multi-line entries', () => {
   });
 });
 
+describe('times and levels written unusually', () => {
+  it('reads a 12-hour clock with AM/PM as the 24-hour time it means: 12 AM is midnight, 12 PM noon', async () => {
+    const file = write('twelve.log', lines('2031-02-03T09:10:11.5 PM UTC <42>NOTICE:fw:rules loaded', '2031-02-03T12:00:00 AM UTC <42>DEBUG:fw:tick', '2031-02-03T12:30:00 PM UTC <42>INFO:fw:noon'));
+    const result = await importOne(file, { dataset: { kind: 'new', name: 'twelve' } });
+    expect(result).toMatchObject({ format: 'log', rows: 3, rejected: 0, timeUnparsed: 0 });
+    expect(await rows(`SELECT strftime(time, '%Y-%m-%d %H:%M:%S.%g'), level FROM twelve ORDER BY _ls_line`)).toEqual([
+      ['2031-02-03 21:10:11.500', 'NOTICE'],
+      ['2031-02-03 00:00:00.000', 'DEBUG'],
+      ['2031-02-03 12:30:00.000', 'INFO'],
+    ]);
+  });
+
+  it('reads a two-letter level with its PRI beside level words in the same field', async () => {
+    const file = write('pri.log', lines('2031-02-03T04:05:06Z info svc[10] ready', '2031-02-03T04:05:07Z warning svc[10] slow', '2031-02-03T04:05:08Z Er(163) svc[10] gone'));
+    const result = await importOne(file, { dataset: { kind: 'new', name: 'pri' } });
+    expect(result).toMatchObject({ rows: 3, rejected: 0 });
+    expect(await rows(`SELECT level FROM pri ORDER BY _ls_line`)).toEqual([['INFO'], ['WARN'], ['ERROR']]);
+  });
+});
+
 describe('timestamps without a year', () => {
   it('take the year of the file modification time, and the year before across December → January', async () => {
     const file = write('router.log', lines('Dec 31 23:59:58 gw cron[1]: before', 'Jan  1 00:00:01 gw cron[2]: after', '<34>Jan  1 00:00:02 gw su: denied'), new Date('2025-01-01T01:00:00Z'));

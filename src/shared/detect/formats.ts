@@ -136,7 +136,7 @@ export function bestGrammar(scores: readonly GrammarScore[]): GrammarScore | nul
   if (most === 0) return null;
   const near = scores.filter((s) => s.entries >= most * 0.9);
   const levels = Math.max(...near.map((s) => s.levels));
-  return near.find((s) => s.levels >= levels * 0.9) ?? null;
+  return near.find((s) => s.levels >= levels * 0.95) ?? null;
 }
 
 /** A format the sample could be read as, and the share of its lines that fit it. */

@@ -48,6 +48,11 @@ describe('inferHeader: the head of a log nobody described', () => {
     expect(inferHeader(['2022-06-02T05:34:56Z In the beginning', '2022-06-02T05:34:57Z No reply'])?.fields.some((f) => f.kind === 'level')).toBe(false);
   });
 
+  it('reads a level word and a two-letter level with its PRI in one level field, as one system writes both', () => {
+    const lines = ['2031-02-03T04:05:06Z info svc[10] ready', '2031-02-03T04:05:07Z warning svc[10] slow', '2031-02-03T04:05:08Z Er(163) svc[10] gone'];
+    expect(read(lines, lines[2])?.fields).toMatchObject({ time: '2031-02-03T04:05:08Z', level: 'Er(163)' });
+  });
+
   it('reads a level padded inside its field (`[ INFO …]` beside `[DEBUG …]`) with one shape', () => {
     const lines = ['[DEBUG 2015-05-20 12:22:19 main] starting', '[ERROR 2015-05-20 12:22:20 main] failed', '[ INFO 2015-05-20 12:22:21 main] done'];
     expect(read(lines, lines[2])).toMatchObject({ fit: '3/3', fields: { level: 'INFO', time: '2015-05-20 12:22:21' }, message: 'done' });
@@ -74,6 +79,25 @@ describe('inferHeader: the head of a log nobody described', () => {
     }
     // A `#` before a number that is no plausible time is a comment's.
     expect(inferHeader(['#12 items', '#+42 more'])).toBeNull();
+  });
+
+  it('reads a level written against a number (`WARN17[worker-2]`) as the level, and a word that merely starts like one as none', () => {
+    const lines = ['(2031-02-03 04:05:06.007) WARN17[worker-2] cache is cold', '(2031-02-03 04:05:07.100) ERROR3[worker-9] cache lost'];
+    expect(read(lines)?.fields).toMatchObject({ time: '2031-02-03 04:05:06.007', level: 'WARN' });
+    expect(read(lines, lines[1])?.fields).toMatchObject({ level: 'ERROR' });
+    expect(inferHeader(['2031-02-03 04:05:06 INFOSEC2 scan done'])?.fields.some((f) => f.kind === 'level')).toBe(false);
+  });
+
+  it('keeps `host:port` and `file:line` as one field, so the level after them still stands in the head', () => {
+    const lines = ['{11.30 08:15:00} updater.bin x2 - cdn.example.org:8443 warning : fetch slow', '{11.30 08:15:01} updater.bin x2 - cdn.example.org:8443 error : fetch failed'];
+    expect(read(lines, lines[1])).toMatchObject({ fields: { time: '11.30 08:15:01', level: 'error' }, message: 'fetch failed' });
+    expect(read(lines)?.fields).toMatchObject({ field_2: 'cdn.example.org:8443' });
+  });
+
+  it('reads a 12-hour time with AM/PM and a zone name as one timestamp', () => {
+    const lines = ['2031-02-03T09:10:11.5 PM UTC <42>NOTICE:fw:rules loaded', '2031-02-03T12:00:00 AM UTC <42>DEBUG:fw:tick'];
+    expect(read(lines)).toMatchObject({ fields: { time: '2031-02-03T09:10:11.5 PM UTC', level: 'NOTICE' } });
+    expect(read(lines, lines[1])?.fields).toMatchObject({ time: '2031-02-03T12:00:00 AM UTC', level: 'DEBUG' });
   });
 
   it('finds no head in lines without a time', () => {

@@ -68,6 +68,8 @@ interface Token {
   letter?: boolean;
   /** A two-letter level with its syslog PRI (`In(14)`). */
   abbreviated?: boolean;
+  /** A level word written against the number after it (`WARN574240[Thread-35]`). */
+  glued?: boolean;
   /** The bracket a group opens with. */
   open?: string;
 }
@@ -89,6 +91,10 @@ const dottedName = /^[A-Za-z_$][\w$-]*(?:\.[A-Za-z_$][\w$-]*)+$/;
 const integer = /^-?\d{1,18}$/;
 const priorityAbbreviation = new RegExp(`^(?:${priorityAbbreviationsRegex})$`);
 const priorityAfter = new RegExp(`^${priorityAfterAbbreviation}`);
+/** An upper-case level word and digits against it: `WARN574240`, `ERROR2`. */
+const gluedLevel = /^([A-Z]{3,})(\d+)$/;
+/** `:digits` after a word, up to a space, a bracket or the line's end: a port (`host:5228`) or a source line (`main.py:58`). */
+const portOrLine = /:\d{1,6}(?=$|[\s[\](){}<>|,;])/y;
 
 /** The share of a shape's lines that must have a field for it to be part of the head (and not of one message). */
 const headFieldShare = 0.5;
@@ -173,7 +179,12 @@ export function headTokensOf(line: string): Token[] {
     }
     let stop = at;
     while (stop < line.length && line[stop] !== ' ' && line[stop] !== '\t' && !separatorChars.has(line[stop]!)) stop++;
+    // `host:port` and `file:line` are one field: split at the colon, the number would pass
+    // for a field of its own and the word for a `tag:` that ends the head.
+    portOrLine.lastIndex = stop;
+    if (line[stop] === ':' && stop > at && portOrLine.test(line)) stop = portOrLine.lastIndex;
     const word = line.slice(at, stop);
+    const glued = gluedLevel.exec(word);
     at = stop;
     const priority = priorityAbbreviation.test(word) ? priorityAfter.exec(line.slice(stop, stop + 5)) : null;
     if (priority) {
@@ -181,6 +192,7 @@ export function headTokensOf(line: string): Token[] {
       at = stop + priority[0].length;
     } else if (separatorWords.has(word)) tokens.push({ kind: 'sep', text: word, gap });
     else if (isLevelWord(word)) tokens.push({ kind: 'level', text: word, gap });
+    else if (glued && isLevelWord(glued[1]!)) tokens.push({ kind: 'level', text: glued[1]!, gap, glued: true }, { kind: 'word', text: glued[2]!, gap: false });
     else if (word.length === 1 && levelLetters.test(word) && (stop >= line.length || line[stop] === ' ' || line[stop] === '\t' || separatorChars.has(line[stop]!))) {
       tokens.push({ kind: 'level', text: word, gap, letter: true });
     } else if (word.includes('.') && isLevelWord(word.slice(word.lastIndexOf('.') + 1)) && word.lastIndexOf('.') > 0) {
@@ -319,6 +331,7 @@ interface Part {
   style?: TimeStyle;
   letter?: boolean;
   abbreviated?: boolean;
+  glued?: boolean;
   padded?: boolean;
   open?: string;
 }
@@ -330,7 +343,7 @@ function partsOf(head: readonly Token[]): Part[] {
     const previous = parts.at(-1);
     // Words run together into one field, except a `tag:` after a host.
     if (t.kind === 'word' && previous?.kind === 'word' && !tagLength(head, index)) return;
-    parts.push({ kind: t.kind, gap: t.gap, text: t.kind === 'sep' ? t.text : undefined, style: t.style, letter: t.letter, abbreviated: t.abbreviated, padded: t.padded, open: t.open });
+    parts.push({ kind: t.kind, gap: t.gap, text: t.kind === 'sep' ? t.text : undefined, style: t.style, letter: t.letter, abbreviated: t.abbreviated, glued: t.glued, padded: t.padded, open: t.open });
   });
   return parts;
 }
@@ -343,7 +356,7 @@ const shapeOf = (parts: readonly Part[]): string =>
         case 'ts':
           return `${gap}T:${p.style!.id}`;
         case 'level':
-          return `${gap}${p.letter ? 'l' : p.abbreviated ? 'P' : 'L'}`;
+          return `${gap}${p.letter ? 'l' : p.abbreviated ? 'P' : p.glued ? 'L#' : 'L'}`;
         case 'word':
           return `${gap}W${p.padded ? '!' : ''}`;
         case 'sep':
@@ -417,7 +430,11 @@ function candidateOf(parts: readonly Part[], requiredUnits: number): Candidate {
       case 'level':
         if (part.letter) out += group(part, levelLettersRegex);
         else if (part.abbreviated) out += group(part, priorityAbbreviationsRegex) + priorityAfterAbbreviation;
-        else out += `${group(part, levelWords)}\\b`;
+        // Against its number there is no word boundary: the number's field follows.
+        else if (part.glued) out += group(part, levelWords);
+        // A level word's field also takes a two-letter level with its PRI (`Db(167)`): one
+        // system writes both in the same column (VMware: `info` beside `In(166)`).
+        else out += group(part, `(?:${levelWords})\\b|(?:${priorityAbbreviationsRegex})${priorityAfterAbbreviation}`);
         break;
       case 'word': {
         if (part.padded) {

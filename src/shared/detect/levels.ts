@@ -110,13 +110,17 @@ export function levelWordsRegex(): string {
 
 export const levelLettersRegex = '[VDIWEFA]';
 
-/** SQL: the canonical level of a written level (NULL for an empty or unknown one). */
+/**
+ * SQL: the canonical level of a written level (NULL for an empty or unknown one). An
+ * abbreviation with its PRI (`Db(167)`) is read as the abbreviation, as `canonicalLevel` does;
+ * the PRI is only looked for when the value is no level as it stands.
+ */
 export function levelSql(value: string): string {
   const abbreviations = Object.entries(priorityAbbreviations).map(([written, level]) => [written.toUpperCase(), level] as const);
-  const pairs = [...Object.entries(levelWords), ...Object.entries(levelLetters), ...abbreviations]
-    .map(([written, canonical]) => `WHEN ${quoteLiteral(written)} THEN ${quoteLiteral(canonical)}`)
-    .join(' ');
-  return `(CASE upper(trim(${value})) ${pairs} ELSE NULL END)`;
+  const whens = (pairs: readonly (readonly [string, string])[]) => pairs.map(([written, canonical]) => `WHEN ${quoteLiteral(written)} THEN ${quoteLiteral(canonical)}`).join(' ');
+  const pairs = whens([...Object.entries(levelWords), ...Object.entries(levelLetters), ...abbreviations]);
+  const withPriority = `CASE regexp_extract(${value}, '^\\s*(${priorityAbbreviationsRegex})${priorityAfterAbbreviation}\\s*$', 1) ${whens(Object.entries(priorityAbbreviations))} ELSE NULL END`;
+  return `(CASE upper(trim(${value})) ${pairs} ELSE ${withPriority} END)`;
 }
 
 /** SQL: the level of a syslog PRI value (`<34>` → 34 % 8 = 2 → CRITICAL). */

@@ -117,6 +117,7 @@ const zone = `(?: ?(?:Z|[+-]\\d{2}:?\\d{2}|${zoneName}))`;
 // a CSV row's next field is not read as one), or after `:` as log4cpp writes them.
 const fraction = '(?:\\.\\d{1,9}|,\\d{3,6}|:\\d{3,6})?';
 const clock = `\\d{2}:\\d{2}:\\d{2}${fraction}`;
+const meridiem = '(?: [AP]M)';
 
 /** Each format with and without a fraction of seconds (`{f}`). */
 const withFraction = (...formats: string[]) => formats.flatMap((f) => (f.includes('{f}') ? [f.replace('{f}', '.%f'), f.replace('{f}', '')] : [f]));
@@ -129,7 +130,8 @@ const zoned = (...formats: string[]) => ({
 export const timeStyles: readonly TimeStyle[] = [
   {
     id: 'iso',
-    regex: `\\d{4}-\\d{2}-\\d{2}(?:T| {1,2})\\d{1,2}:\\d{2}:\\d{2}${fraction}${zone}?`,
+    // A 12-hour clock (`2023-07-19T02:47:11 AM UTC`) is read as the 24-hour time it means (`timeRewrites`).
+    regex: `\\d{4}-\\d{2}-\\d{2}(?:T| {1,2})\\d{1,2}:\\d{2}:\\d{2}${fraction}${meridiem}?${zone}?`,
     example: '2015-07-29 17:41:44,747',
     read: { kind: 'iso' },
     normalize: true,
@@ -371,6 +373,9 @@ export function completedFormats(style: TimeStyle, hasZone = false): string[] {
 const colonFraction = /(\d{2}:\d{2}:\d{2}):(\d{3,6})\b/;
 const zoneNameAt = new RegExp(` ?\\b(${Object.keys(zoneNames).join('|')})\\b`);
 const spacedOffset = / ([+-]\d{2}:?\d{2})( |$)/;
+/** Hour, the rest of the clock (`:mm:ss.fff`, fraction rewritten), `AM` or `PM`. */
+const twelveHour = /(\d{1,2})(:\d{2}:\d{2}(?:\.\d+)?) ([AP]M)\b/;
+const twelveHourSql = '(\\d{1,2})(:\\d{2}:\\d{2}(?:\\.\\d+)?) ([AP]M)\\b';
 
 /**
  * The rewrites a style's values need before DuckDB reads them, judged from the sample so an
@@ -381,12 +386,14 @@ const spacedOffset = / ([+-]\d{2}:?\d{2})( |$)/;
 export interface TimeRewrites {
   comma: boolean;
   colon: boolean;
+  /** A 12-hour clock with `AM`/`PM` becomes the 24-hour clock. */
+  meridiem: boolean;
   names: string[];
   offsetSpace: boolean;
 }
 
 export function timeRewrites(style: TimeStyle, samples: readonly string[]): TimeRewrites {
-  const none = { comma: false, colon: false, names: [], offsetSpace: false };
+  const none = { comma: false, colon: false, meridiem: false, names: [], offsetSpace: false };
   if (!style.normalize) return none;
   const names = new Set<string>();
   for (const value of samples) {
@@ -396,6 +403,7 @@ export function timeRewrites(style: TimeStyle, samples: readonly string[]): Time
   return {
     comma: samples.some((v) => v.includes(',')),
     colon: samples.some((v) => colonFraction.test(v)),
+    meridiem: samples.some((v) => twelveHour.test(v)),
     names: [...names].sort(),
     offsetSpace: names.size > 0 || samples.some((v) => spacedOffset.test(v)),
   };
@@ -406,6 +414,9 @@ export function normalizeTimeText(value: string, rewrites: TimeRewrites): string
   let text = value;
   if (rewrites.comma) text = text.replace(',', '.');
   if (rewrites.colon) text = text.replace(colonFraction, '$1.$2');
+  if (rewrites.meridiem) {
+    text = text.replace(twelveHour, (_, hour: string, rest: string, half: string) => `${String((Number(hour) % 12) + (half === 'PM' ? 12 : 0)).padStart(2, '0')}${rest}`);
+  }
   for (const name of rewrites.names) text = text.replace(new RegExp(` ?\\b${name}\\b`), zoneNames[name]!);
   if (rewrites.offsetSpace) text = text.replace(spacedOffset, '$1$2');
   return text;
@@ -419,7 +430,19 @@ export function normalizedTimeSql(value: string, rewrites: TimeRewrites): string
   let sql = value;
   if (rewrites.comma) sql = `replace(${sql}, ',', '.')`;
   if (rewrites.colon) sql = `regexp_replace(${sql}, '(\\d{2}:\\d{2}:\\d{2}):(\\d{3,6})\\b', '\\1.\\2')`;
+  if (rewrites.meridiem) sql = twelveHourToDaySql(sql);
   for (const name of rewrites.names) sql = `regexp_replace(${sql}, ' ?\\b${name}\\b', ${quoteLiteral(zoneNames[name]!)})`;
   if (rewrites.offsetSpace) sql = `regexp_replace(${sql}, ' ([+-]\\d{2}:?\\d{2})( |$)', '\\1\\2')`;
   return sql;
+}
+
+/**
+ * SQL: `02:47:11 PM` → `14:47:11` (12 AM is midnight, 12 PM noon). The hour is computed, so
+ * the text is taken apart around the clock and put together again; values without `AM`/`PM`
+ * are left as they are.
+ */
+function twelveHourToDaySql(value: string): string {
+  const part = (n: number) => `regexp_extract(${value}, '^(.*?)${twelveHourSql}(.*)$', ${n})`;
+  const hour = `lpad(CAST(TRY_CAST(${part(2)} AS INTEGER) % 12 + CASE ${part(4)} WHEN 'PM' THEN 12 ELSE 0 END AS VARCHAR), 2, '0')`;
+  return `(CASE WHEN regexp_matches(${value}, '${twelveHourSql}') THEN ${part(1)} || ${hour} || ${part(3)} || ${part(5)} ELSE ${value} END)`;
 }
