@@ -141,10 +141,10 @@ printTable('Dashboard with the per-minute summary (time-only charts read it; end
 printTable('Each chart alone, from the call to its data (the summary reads only time-only charts: events, latency, errors, status, heatmap)', measured.flatMap((m) => m.charts.map((c) => ({
   rows: m.rows,
   chart: c.chart,
-  'scan s': s(c.scanMs),
-  'scan brush s': s(c.scanBrushMs),
-  'summary s': s(c.summaryMs),
-  'summary brush s': s(c.summaryBrushMs),
+  'scan ms': Math.round(c.scanMs),
+  'scan brush ms': Math.round(c.scanBrushMs),
+  'summary ms': Math.round(c.summaryMs),
+  'summary brush ms': Math.round(c.summaryBrushMs),
 }))));
 const growth = measured.slice(1).map((m, i) => {
   const before = measured[i]!;
