@@ -54,6 +54,16 @@ interface Step {
   summaryColdDashboardMs: number;
   summaryWarmDashboardMs: number;
   summaryBrushMs: number;
+  charts: ChartTimes[];
+}
+
+/** One chart alone, whole range and brushed, scanning and with the summary (scaleCharts.ts). */
+interface ChartTimes {
+  chart: string;
+  scanMs: number;
+  scanBrushMs: number;
+  summaryMs: number;
+  summaryBrushMs: number;
 }
 
 const measured: Step[] = [];
@@ -66,6 +76,7 @@ for (const lines of steps) {
   const folder = path.join(work, 'logscope');
   const imported = await measureChild(worker('dashboardImport.ts'), ['importer', folder, file, memoryLimit]);
   const shown = await measureChild(worker('scaleDashboard.ts'), [folder, memoryLimit, rounds]);
+  const each = await measureChild(worker('scaleCharts.ts'), [folder, memoryLimit, rounds]);
   const n = (v: unknown) => Number(v);
   measured.push({
     rows: n(imported.result.rows),
@@ -87,6 +98,7 @@ for (const lines of steps) {
     summaryColdDashboardMs: n(shown.result.summaryColdDashboardMs),
     summaryWarmDashboardMs: n(shown.result.summaryWarmDashboardMs),
     summaryBrushMs: n(shown.result.summaryBrushMs),
+    charts: each.result.charts as ChartTimes[],
   });
 }
 fs.rmSync(work, { recursive: true, force: true });
@@ -126,6 +138,14 @@ printTable('Dashboard with the per-minute summary (time-only charts read it; end
   'warm ×': m.summaryWarmDashboardMs / m.warmDashboardMs,
   'brush ×': m.summaryBrushMs / m.brushMs,
 })));
+printTable('Each chart alone, from the call to its data (the summary reads only time-only charts: events, latency, errors, status, heatmap)', measured.flatMap((m) => m.charts.map((c) => ({
+  rows: m.rows,
+  chart: c.chart,
+  'scan ms': Math.round(c.scanMs),
+  'scan brush ms': Math.round(c.scanBrushMs),
+  'summary ms': Math.round(c.summaryMs),
+  'summary brush ms': Math.round(c.summaryBrushMs),
+}))));
 const growth = measured.slice(1).map((m, i) => {
   const before = measured[i]!;
   const by = (pick: (step: Step) => number) => pick(m) / pick(before);

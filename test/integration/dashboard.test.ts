@@ -9,7 +9,7 @@ import { AppError } from '../../src/shared/api/errors';
 import type { ImportResult } from '../../src/shared/api/contract/imports';
 import { createServiceLogGenerator, serviceLogFormatter, type ServiceLogFormat } from '../../src/shared/synth/serviceLog';
 import { foldEndpoint } from '../../src/shared/charts/fold';
-import type { ChartId, ChartQueryInput, ChartResult } from '../../src/shared/charts/spec';
+import { ChartQuery, type ChartId, type ChartQueryInput, type ChartResult } from '../../src/shared/charts/spec';
 import { chartIds } from '../../src/shared/charts/names';
 import { histogramBins } from '../../src/shared/charts/options';
 import { LATENCY_MAX_RELATIVE_ERROR } from '../../src/shared/charts/summary';
@@ -89,6 +89,45 @@ const chart = (input: Omit<ChartQueryInput, 'datasetId'> & { dataset: string }, 
   const { dataset, ...rest } = input;
   return api.call('dashboard.chart', { ...rest, datasetId: ids[dataset]! }, { signal });
 };
+
+interface RankedEndpoints {
+  top: { endpoint: string; count: number; p95: number }[];
+  slow: { endpoint: string; count: number; p95: number }[];
+  covered: number;
+}
+
+/** The endpoint charts' answer folded in TypeScript and aggregated in JavaScript: nothing shared with the service's SQL. */
+function rankEndpoints(raw: unknown[][]): RankedEndpoints {
+  const byEndpoint = new Map<string, number[]>();
+  for (const [p, latency] of raw) {
+    const endpoint = foldEndpoint(String(p));
+    const list = byEndpoint.get(endpoint) ?? [];
+    list.push(Number(latency));
+    byEndpoint.set(endpoint, list);
+  }
+  const p95 = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const at = 0.95 * (sorted.length - 1);
+    const lo = Math.floor(at);
+    return sorted[lo]! + (sorted[Math.min(lo + 1, sorted.length - 1)]! - sorted[lo]!) * (at - lo);
+  };
+  const ranked = [...byEndpoint.entries()].map(([endpoint, values]) => ({ endpoint, count: values.length, p95: p95(values) }));
+  return {
+    top: [...ranked].sort((a, b) => b.count - a.count || (a.endpoint < b.endpoint ? -1 : 1)).slice(0, 20),
+    slow: ranked.filter((e) => e.count >= 10).sort((a, b) => b.p95 - a.p95 || (a.endpoint < b.endpoint ? -1 : 1)).slice(0, 20),
+    covered: raw.length,
+  };
+}
+
+function expectRanked(top: ChartResult, slow: ChartResult, expected: RankedEndpoints) {
+  expect(top.rows.map((r) => [r[0], r[1]])).toEqual(expected.top.map((e) => [e.endpoint, e.count]));
+  top.rows.forEach((row, i) => expect(row[2] as number).toBeCloseTo(expected.top[i]!.p95, 6));
+  expect(slow.rows.map((r) => r[0])).toEqual(expected.slow.map((e) => e.endpoint));
+  slow.rows.forEach((row, i) => {
+    expect(row[1] as number).toBeCloseTo(expected.slow[i]!.p95, 6);
+    expect(row[2]).toBe(expected.slow[i]!.count);
+  });
+}
 
 /** Rows of an independent query on a connection of the test's own. */
 async function sql(text: string, params: Record<string, string | number> = {}): Promise<unknown[][]> {
@@ -213,34 +252,34 @@ describe('each chart against an independent computation', () => {
   });
 
   it('ranks endpoints by requests and by p95, with ids folded', async () => {
-    // Folded in TypeScript and aggregated in JavaScript: nothing shared with the service's SQL.
-    const raw = await sql(`SELECT path, latency_ms FROM svc_csv`);
-    const byEndpoint = new Map<string, number[]>();
-    for (const [p, latency] of raw) {
-      const endpoint = foldEndpoint(String(p));
-      const list = byEndpoint.get(endpoint) ?? [];
-      list.push(Number(latency));
-      byEndpoint.set(endpoint, list);
-    }
-    const p95 = (values: number[]) => {
-      const sorted = [...values].sort((a, b) => a - b);
-      const at = 0.95 * (sorted.length - 1);
-      const lo = Math.floor(at);
-      return sorted[lo]! + (sorted[Math.min(lo + 1, sorted.length - 1)]! - sorted[lo]!) * (at - lo);
-    };
-    const ranked = [...byEndpoint.entries()].map(([endpoint, values]) => ({ endpoint, count: values.length, p95: p95(values) }));
-    const top = [...ranked].sort((a, b) => b.count - a.count || (a.endpoint < b.endpoint ? -1 : 1)).slice(0, 20);
+    const expected = rankEndpoints(await sql(`SELECT path, latency_ms FROM svc_csv`));
     const result = await chart({ dataset: 'svc_csv', chart: 'top-endpoints', zone });
-    expect(result.rows.map((r) => [r[0], r[1]])).toEqual(top.map((e) => [e.endpoint, e.count]));
-    result.rows.forEach((row, i) => expect(row[2] as number).toBeCloseTo(top[i]!.p95, 6));
+    expectRanked(result, await chart({ dataset: 'svc_csv', chart: 'slow-endpoints', zone }), expected);
+  });
 
-    const slow = ranked.filter((e) => e.count >= 10).sort((a, b) => b.p95 - a.p95 || (a.endpoint < b.endpoint ? -1 : 1)).slice(0, 20);
-    const slowResult = await chart({ dataset: 'svc_csv', chart: 'slow-endpoints', zone });
-    expect(slowResult.rows.map((r) => r[0])).toEqual(slow.map((e) => e.endpoint));
-    slowResult.rows.forEach((row, i) => {
-      expect(row[1] as number).toBeCloseTo(slow[i]!.p95, 6);
-      expect(row[2]).toBe(slow[i]!.count);
-    });
+  it('ranks the endpoints of a brushed range exactly, from the endpoint index alone, and follows a changed duration unit', async () => {
+    const range = { from: '2024-03-05T06:30:00.000Z', to: '2024-03-06T17:45:30.500Z' };
+    const inRange = `SELECT path, latency_ms FROM svc_csv WHERE time >= $from::TIMESTAMP AND time < $to::TIMESTAMP`;
+    const params = { from: range.from.replace('T', ' ').replace('Z', ''), to: range.to.replace('T', ' ').replace('Z', '') };
+    const expected = rankEndpoints(await sql(inRange, params));
+    expect(expected.top.reduce((n, e) => n + e.count, 0)).toBeGreaterThan(1000);
+    const top = await chart({ dataset: 'svc_csv', chart: 'top-endpoints', zone, range });
+    const slow = await chart({ dataset: 'svc_csv', chart: 'slow-endpoints', zone, range });
+    expect(top.covered).toBe(expected.covered);
+    expectRanked(top, slow, expected);
+    const statement = await core.dashboard.chartSql(ChartQuery.parse({ datasetId: ids.svc_csv!, chart: 'top-endpoints', zone, range }), new AbortController().signal);
+    expect(statement.sql).not.toContain('POSITIONAL JOIN');
+    expect(statement.sql).toContain('"_ls_time" >= $rangeFrom::TIMESTAMP');
+
+    // The index copies durations in ms under the roles it was built for: seconds are 1000 times as long.
+    const roles = await api.call('dashboard.roles', { datasetId: ids.svc_csv! });
+    await api.call('dashboard.setRoles', { datasetId: ids.svc_csv!, roles: { ...roles.roles, duration: { column: ['latency_ms'], unit: 's' } } });
+    try {
+      const inSeconds = await chart({ dataset: 'svc_csv', chart: 'top-endpoints', zone, range });
+      inSeconds.rows.forEach((row, i) => expect(row[2] as number).toBeCloseTo(expected.top[i]!.p95 * 1000, 3));
+    } finally {
+      await api.call('dashboard.setRoles', { datasetId: ids.svc_csv!, roles: null });
+    }
   });
 
   it('counts events by weekday and hour in the zone', async () => {

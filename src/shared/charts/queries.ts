@@ -5,6 +5,7 @@ import {
   durationMsSql,
   errorLevelList,
   endpointSql,
+  endpointIndexRowsSql,
   filteredRowsSql,
   hourOfWeekSql,
   columnSql,
@@ -151,6 +152,9 @@ SELECT v AS value, count(*) AS n, sum(count(*)) OVER () AS covered FROM f WHERE 
 
 function endpointRows(plan: ChartPlan, params: Params, withDuration: boolean): string {
   const { roles, types } = plan.source;
+  if (withDuration) need(durationMsSql(roles, types), 'duration');
+  const fromIndex = endpointIndexRowsSql(plan, withDuration, params);
+  if (fromIndex) return fromIndex;
   const select = [`${need(endpointSql(plan.source), 'endpoint')} AS ep`];
   if (withDuration) select.push(`${need(durationMsSql(roles, types), 'duration')} AS d`);
   return filteredRowsSql(plan, select, params);

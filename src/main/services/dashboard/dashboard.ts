@@ -13,7 +13,7 @@ import { createTranslator } from '../../../shared/i18n/format';
 import { flattenColumns, pathKey, samePath } from '../../../shared/charts/columns';
 import { detectRoles, roleProblems, type Samples } from '../../../shared/charts/roles';
 import { bucketKeyToUtc, bucketStarts } from '../../../shared/charts/buckets';
-import { MissingColumnError, MissingRoleError, columnSql, foldSql, planChart, textSql, type ChartPlan, type ChartSource, type RoleTypes } from '../../../shared/charts/sql';
+import { MissingColumnError, MissingRoleError, columnSql, endpointIndexKey, endpointIndexSelectSql, planChart, type ChartPlan, type ChartSource, type RoleTypes } from '../../../shared/charts/sql';
 import { buildRowsCountQuery, buildRowsExportQuery, buildRowsPageQuery, planRows, type RowsSpec } from '../../../shared/charts/rows';
 import { resolveSearch, searchedColumns } from '../../../shared/search/sql';
 import { SearchError } from '../../../shared/search/query';
@@ -278,7 +278,7 @@ export function createDashboardService(deps: DashboardDeps) {
     if (!ctx.roles.endpoint) return null;
     const known = indexes.get(ctx.record.id);
     if (known) return known;
-    const columnKey = JSON.stringify([ctx.roles.endpoint, ctx.types.endpoint ?? '']);
+    const columnKey = endpointIndexKey(ctx.roles, ctx.types);
     const catalog = await db.connection('catalog');
     const { rows } = await catalog.all(
       `SELECT i.table_name FROM logscope.endpoint_indexes i
@@ -316,12 +316,10 @@ export function createDashboardService(deps: DashboardDeps) {
   async function buildEndpointIndex(ctx: DatasetContext, columnKey: string): Promise<string> {
     const started = performance.now();
     const table = indexTable(ctx.record.id);
-    const endpoint = textSql(ctx.roles, ctx.types, 'endpoint')!;
+    const select = endpointIndexSelectSql(ctx.roles, ctx.types)!;
     const connection = await db.connect();
     try {
-      await connection.run(
-        `CREATE OR REPLACE TABLE logscope.${quoteIdent(table)} AS SELECT ${foldSql(endpoint)} AS _ls_endpoint FROM ${datasetTable(ctx.record.name)}`,
-      );
+      await connection.run(`CREATE OR REPLACE TABLE logscope.${quoteIdent(table)} AS SELECT ${select} FROM ${datasetTable(ctx.record.name)}`);
       const catalog = await db.connection('catalog');
       await catalog.run(
         `INSERT INTO logscope.endpoint_indexes VALUES ($id, $table, $column, $rows, $now::TIMESTAMP)
