@@ -45,6 +45,9 @@ export const engineMessages = bilingual(
       engine_write_refused: 'The server refused to change data: queries here are read-only ({{message}}).',
       engine_query_failed: 'ClickHouse could not run the query (code {{serverCode}}): {{message}}',
       engine_unsupported: 'This dataset lives in ClickHouse, where Logscope cannot do this yet: {{feature}}',
+      engine_table_not_found: 'The ClickHouse server has no table {{table}}.',
+      dataset_read_only: '“{{name}}” is a ClickHouse table attached read-only: Logscope does not import into it, delete its rows or write to it.',
+      patterns_unavailable_attached: 'Patterns are unavailable for attached tables: “{{name}}” is read-only, and Logscope does not write pattern ids into it.',
     },
   },
   {
@@ -90,6 +93,9 @@ export const engineMessages = bilingual(
       engine_write_refused: '서버가 데이터 변경을 거부했습니다. 여기서는 읽기 전용 쿼리만 실행됩니다({{message}}).',
       engine_query_failed: 'ClickHouse가 쿼리를 실행하지 못했습니다(코드 {{serverCode}}): {{message}}',
       engine_unsupported: '이 데이터셋은 ClickHouse에 있어 아직 이 기능을 쓸 수 없습니다: {{feature}}',
+      engine_table_not_found: 'ClickHouse 서버에 {{table}} 테이블이 없습니다.',
+      dataset_read_only: '“{{name}}”은 읽기 전용으로 연결한 ClickHouse 테이블입니다. Logscope는 여기에 가져오거나 행을 지우거나 쓰지 않습니다.',
+      patterns_unavailable_attached: '연결한 테이블에서는 패턴을 쓸 수 없습니다. “{{name}}”은 읽기 전용이라 Logscope가 패턴 ID를 쓰지 않습니다.',
     },
   },
 );
