@@ -151,6 +151,8 @@ describe('attaching an existing ClickHouse table read-only', () => {
     expect((await fail(api.call('retention.set', { datasetId: attachedId, keepDays: 7, keepRows: null }))).code).toBe('dataset_read_only');
     expect((await fail(api.call('engines.push', { name: 'team', dataset: 'access' }))).code).toBe('dataset_read_only');
     expect((await fail(api.call('patterns.list', { datasetId: attachedId, range: null, search: null, offset: 0, limit: 10, sparklineBuckets: 0 }))).code).toBe('patterns_unavailable_attached');
+    const patternsChart = await fail(api.call('dashboard.chart', { datasetId: attachedId, chart: 'patterns', zone: 'UTC', range: null, filters: [], widthPx: 900, options: {} }));
+    expect(patternsChart).toMatchObject({ code: 'patterns_unavailable_attached', params: { name: 'access' } });
     expect((await server.exec('SELECT count() FROM logs.access')).trim()).toBe(String(rowCount));
   });
 

@@ -153,7 +153,9 @@ export function createDatasetEngineService({
    * is_new, covered): counted on the server, named from the local template table.
    */
   async function patternsChart(record: DatasetRecord, plan: ChartPlan, signal: AbortSignal): Promise<Cell[][]> {
-    const { table } = where(record);
+    const { table, readOnly } = where(record);
+    // Pattern ids are a column Logscope writes; an attached table has none.
+    if (readOnly) throw new AppError('patterns_unavailable_attached', { name: record.name });
     const { rows } = await run(record, buildClickHousePatternCountsQuery(plan, { table }), signal);
     const covered = rows.reduce((sum, row) => sum + Number(row[1]), 0);
     const top = rows.slice(0, TOP_PATTERNS);
