@@ -36,6 +36,7 @@ import type { SmtpTimeouts } from './services/mailOut/sender';
 import { createReportHandlers, createReportService, type PdfPrinter } from './services/reports/reports';
 import { createEngineConnectionService, createEngineHandlers } from './services/engine/connections';
 import { createDatasetEngineService } from './services/engine/datasetEngines';
+import { createAttachHandlers, createAttachService } from './services/engine/attach';
 import { createAlertExecutor } from './services/reports/alerts';
 import { savedDashboardCharts } from './services/reports/savedCharts';
 import { createRpcServer, type Handlers, type RpcServer } from './transport/rpc';
@@ -205,9 +206,18 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
   const mailListeners = createMailListeners({ mailIn, events, clock, log, backoff: options.mailReconnectBackoff });
 
   const engineConnections = createEngineConnectionService({ db, secrets, clock, log, linkDataset: (id, connection, table) => datasetEngines.link(id, connection, table) });
-  const datasetEngines = createDatasetEngineService({ db, events, clock, log, open: (name) => engineConnections.open(name) });
+  const datasetEngines = createDatasetEngineService({ db, events, clock, log, open: (name, database) => engineConnections.open(name, database) });
   const importJobs = createImportJobs({ imports, events, clock, log, engines: { resolve: engineConnections.resolve, push: engineConnections.push } });
   const dashboard = createDashboardService({ db, events, clock, log, engines: datasetEngines, summaryMinReduction: options.dashboardSummaryMinReduction });
+  const attachTables = createAttachService({
+    db,
+    events,
+    clock,
+    log,
+    open: (name, database) => engineConnections.open(name, database),
+    resolve: engineConnections.resolve,
+    roles: { get: (id) => dashboard.roles(id), set: (id, roles) => dashboard.setRoles(id, roles) },
+  });
   const layouts = createDashboardLayoutService({ db, events, clock, log, dashboard });
   const customCharts = createCustomChartService({ dashboard, query, log });
   const smtp = createSmtpService({ db, clock, log, secrets, oauth, timeouts: options.smtpTimeouts, retryDelaysMs: options.smtpRetryDelaysMs });
@@ -280,6 +290,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
     ...createSmtpHandlers(smtp),
     ...createReportHandlers(reports),
     ...createEngineHandlers(engineConnections),
+    ...createAttachHandlers(attachTables),
     ...createConfigHandlers(createConfigService({ clock, datasets, mailIn, scheduler, retention, smtp, reports })),
   };
   const rpc = createRpcServer({ handlers, log });

@@ -2,13 +2,15 @@ import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Cell, ColumnInfo } from '../../shared/api/contract';
 import type { EngineConnection } from '../../shared/api/contract/engines';
+import { AppError } from '../../shared/api/errors';
+import { DurationUnit, type Roles } from '../../shared/charts/spec';
 import type { CommandContext } from '../cli';
 import { readPassword } from './mailCommands';
 import { withApi } from './session';
 import { csvLine, jsonLine, textTable } from './output';
 
 /**
- * `logscope engine add|test|remove|list`: connections to ClickHouse servers. As with mail
+ * `logscope engine add|test|remove|list|tables|attach|detach`: connections to ClickHouse servers, and their tables attached read-only. As with mail
  * accounts, the password is read without echo (or from standard input), never from an
  * argument, and goes to the keychain or a credentials file.
  */
@@ -20,6 +22,34 @@ function positiveInteger(value: string): number {
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number above 0');
   return n;
 }
+
+/** Role names of `--role`, with the words a log's columns are often called by. */
+const roleNames = ['time', 'duration', 'status', 'level', 'endpoint', 'method', 'client', 'user', 'message'] as const;
+const roleAliases: Record<string, (typeof roleNames)[number]> = { latency: 'duration', path: 'endpoint' };
+
+/** `time=ts`, `latency=took_ms:ms`, `level=` (none): one `--role`, added to those before it. */
+export function roleAssignment(text: string, before: Partial<Roles> = {}): Partial<Roles> {
+  const match = /^([a-z]+)=(.*)$/.exec(text.trim());
+  if (!match) throw new InvalidArgumentError(`expected ROLE=COLUMN, got "${text}"`);
+  const role = roleAliases[match[1]!] ?? roleNames.find((r) => r === match[1]);
+  if (!role) throw new InvalidArgumentError(`no role "${match[1]}": one of ${roleNames.join(', ')} (or latency, path)`);
+  const value = match[2]!;
+  if (role !== 'duration') return { ...before, [role]: value ? [value] : null };
+  const [column, unitText = 'ms'] = value.split(':');
+  const unit = DurationUnit.safeParse(unitText);
+  if (!unit.success) throw new InvalidArgumentError(`no duration unit "${unitText}": ns, us, ms or s`);
+  return { ...before, duration: column ? { column: [column], unit: unit.data } : null };
+}
+
+const roleText = (roles: Roles) =>
+  roleNames
+    .map((role) => {
+      const value = roles[role];
+      if (value === null) return null;
+      return `${role}=${'column' in value ? `${value.column.join('.')}:${value.unit}` : value.join('.')}`;
+    })
+    .filter((part) => part !== null)
+    .join(', ');
 
 const rowObject = (columns: readonly ColumnInfo[], row: readonly Cell[]): Record<string, Cell> =>
   Object.fromEntries(columns.map((column, i) => [column.name, row[i] ?? null]));
@@ -147,6 +177,66 @@ export function registerEngineCommands(program: Command, context: CommandContext
             `Pushed ${result.rows} rows of ${flags.dataset} to ${name} (table ${result.table}); ${result.duplicates} already there.\n` +
               (result.withoutTime > 0 ? `${result.withoutTime} rows without a readable time stay in the local dataset only.\n` : ''),
           );
+      });
+    });
+
+  engine
+    .command('tables')
+    .description("list the server's tables (outside its system databases) that could be attached, with their columns")
+    .argument('<name>', 'the connection')
+    .addHelpText('after', '\nExample:\n  $ npx logscope engine tables team')
+    .action(async (name: string) => {
+      await withApi(session(), async (api) => {
+        const tables = await api.call('engines.tables', { name }, { signal: context.signal });
+        if (context.globals().json) {
+          for (const t of tables) context.out(jsonLine({ database: t.database, table: t.table, engine: t.engine, columns: t.columns }));
+          return;
+        }
+        const columns = ['table', 'engine', 'columns'].map((n) => ({ name: n, type: 'VARCHAR' }));
+        context.out(textTable(columns, tables.map((t) => [`${t.database}.${t.table}`, t.engine, t.columns.map((c) => `${c.name} ${c.type}`).join(', ')])));
+      });
+    });
+
+  engine
+    .command('attach')
+    .description('make a dataset of a table that already holds logs, read-only: Logscope reads it there and never imports into it, deletes from it or writes to it')
+    .argument('<name>', 'the connection (a read-only user is enough)')
+    .requiredOption('--table <database.table>', "the table on the server (without a database: the connection's)")
+    .requiredOption('--dataset <dataset>', 'what the dataset is called in Logscope')
+    .option('--role <role=column>', 'a column role (time, level, message, status, latency=col:ms, path, method, client, user; "level=" for none); repeat it; the rest are detected', (value: string, before: Partial<Roles>) => roleAssignment(value, before), {})
+    .addHelpText('after', '\nExample:\n  $ npx logscope engine attach team --table logs.access --dataset access --role time=ts --role latency=took_ms:ms')
+    .action(async (name: string, flags: { table: string; dataset: string; role: Partial<Roles> }) => {
+      await withApi(session(), async (api) => {
+        const dot = flags.table.indexOf('.');
+        const database = dot > 0 ? flags.table.slice(0, dot) : (await api.call('engines.list', {})).find((c) => c.name.toLowerCase() === name.trim().toLowerCase())?.database;
+        if (database === undefined) throw new AppError('engine_not_found', { name });
+        const table = dot > 0 ? flags.table.slice(dot + 1) : flags.table;
+        const roles = Object.keys(flags.role).length > 0 ? { roles: flags.role } : {};
+        const result = await api.call('engines.attach', { name, database, table, dataset: flags.dataset, ...roles }, { signal: context.signal });
+        if (context.globals().json) {
+          context.out(jsonLine({ name, dataset: result.dataset, database, table, rows: result.rows, time_min: result.timeMin, time_max: result.timeMax, read_only: true, roles: result.roles }));
+        } else {
+          const range = result.timeMin && result.timeMax ? `, ${result.timeMin} to ${result.timeMax}` : '';
+          context.out(`Attached ${database}.${table} on ${name} as dataset ${result.dataset} (${result.rows} rows${range}), read-only.\nRoles: ${roleText(result.roles) || 'none'}\n`);
+        }
+      });
+    });
+
+  engine
+    .command('detach')
+    .description("forget an attached table: only Logscope's record goes, the table and its rows stay on the server")
+    .argument('<name>', 'the connection')
+    .requiredOption('--dataset <dataset>', 'the attached dataset')
+    .action(async (name: string, flags: { dataset: string }) => {
+      await withApi(session(), async (api) => {
+        const found = (await api.call('datasets.list', {})).find((d) => d.name.toLowerCase() === flags.dataset.toLowerCase());
+        if (!found) throw new AppError('dataset_not_found', { name: flags.dataset });
+        if (!found.readOnly || found.engine?.toLowerCase() !== name.trim().toLowerCase()) {
+          throw new AppError('invalid_input', { path: 'dataset', message: `${found.name} is not a table attached from ${name}` });
+        }
+        await api.call('datasets.delete', { datasetId: found.id });
+        if (context.globals().json) context.out(jsonLine({ name, dataset: found.name, detached: true }));
+        else context.out(`Detached ${found.name}; its table on ${name} is unchanged.\n`);
       });
     });
 

@@ -152,6 +152,9 @@ export const errorCodes = [
   'engine_write_refused',
   'engine_query_failed',
   'engine_unsupported',
+  'engine_table_not_found',
+  'dataset_read_only',
+  'patterns_unavailable_attached',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

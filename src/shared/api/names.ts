@@ -98,6 +98,8 @@ export const methodNames = [
   'engines.test',
   'engines.query',
   'engines.push',
+  'engines.tables',
+  'engines.attach',
 ] as const;
 
 export const eventNames = ['datasets.changed', 'app.status', 'app.filesOpened', 'import.progress', 'import.job', 'mail.progress', 'mail.listeners.changed', 'patterns.progress', 'jobs.changed'] as const;

@@ -24,6 +24,8 @@ export const DatasetSummary = z.object({
   createdAt: IsoInstant,
   /** The ClickHouse connection whose table holds the rows; null for the local file. */
   engine: z.string().nullable(),
+  /** An attached ClickHouse table: read there, never written (no imports, deletes or patterns). */
+  readOnly: z.boolean(),
 });
 export type DatasetSummary = z.infer<typeof DatasetSummary>;
 

@@ -17,10 +17,20 @@ export interface DatasetRecord {
   timeMax: string | null;
   createdAt: string;
   /** Where the rows live when not in the local file: a ClickHouse connection's table (issue 21). */
-  engine: { connection: string; table: string } | null;
+  engine: DatasetEngineLink | null;
 }
 
-const selectDataset = `SELECT id, name, time_column, row_count, time_min, time_max, created_at, e.connection, e.table_name
+/** A dataset's ClickHouse table. */
+export interface DatasetEngineLink {
+  connection: string;
+  table: string;
+  /** The database holding the table; null for the connection's own. */
+  database: string | null;
+  /** An attached table of the user's: read, never written (no imports, deletes or pattern ids). */
+  readOnly: boolean;
+}
+
+const selectDataset = `SELECT id, name, time_column, row_count, time_min, time_max, created_at, e.connection, e.table_name, e.database_name, e.read_only
   FROM logscope.datasets LEFT JOIN logscope.engine_datasets e ON e.dataset_id = id`;
 
 function toRecord(row: unknown[]): DatasetRecord {
@@ -32,7 +42,10 @@ function toRecord(row: unknown[]): DatasetRecord {
     timeMin: toCell(row[4]) as string | null,
     timeMax: toCell(row[5]) as string | null,
     createdAt: toCell(row[6]) as string,
-    engine: row[7] === null || row[7] === undefined ? null : { connection: String(row[7]), table: String(row[8]) },
+    engine:
+      row[7] === null || row[7] === undefined
+        ? null
+        : { connection: String(row[7]), table: String(row[8]), database: row[9] === null ? null : String(row[9]), readOnly: row[10] === true },
   };
 }
 

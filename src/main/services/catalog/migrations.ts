@@ -422,6 +422,16 @@ export const migrations: readonly Migration[] = [
        )`,
     ],
   },
+  {
+    version: 15,
+    description: 'ClickHouse tables attached read-only, in any database of the server (issue 21)',
+    statements: [
+      // NULL: the connection's own database, as for pushed datasets.
+      `ALTER TABLE logscope.engine_datasets ADD COLUMN database_name VARCHAR`,
+      // The table is the user's: Logscope only reads it (no imports, deletes or pattern ids).
+      `ALTER TABLE logscope.engine_datasets ADD COLUMN read_only BOOLEAN DEFAULT false`,
+    ],
+  },
 ];
 
 export async function migrate(connection: DbConnection, now: Date): Promise<{ from: number; to: number }> {

@@ -44,6 +44,7 @@ export function createDatasetService({ db, events, clock }: { db: Db; events: Ev
     timeMax: record.timeMax,
     createdAt: record.createdAt,
     engine: record.engine?.connection ?? null,
+    readOnly: record.engine?.readOnly ?? false,
   });
 
   async function list(): Promise<DatasetSummary[]> {

@@ -119,8 +119,8 @@ export function createEngineConnectionService({
     return { removed: true, secret };
   }
 
-  /** An engine for the named connection; the caller closes it. */
-  async function open(name: string): Promise<ClickHouseEngine> {
+  /** An engine for the named connection (in another database of its server when named); the caller closes it. */
+  async function open(name: string, database?: string): Promise<ClickHouseEngine> {
     const found = await find(name);
     const [password, caCertPem] = await Promise.all([secrets.get(secretRefOf(found)), found.caFile ? readCa(found.caFile) : undefined]);
     return createClickHouseEngine({
@@ -128,7 +128,7 @@ export function createEngineConnectionService({
       url: found.url,
       username: found.user,
       password,
-      database: found.database,
+      database: database ?? found.database,
       ...(caCertPem ? { caCertPem } : {}),
     });
   }
@@ -166,6 +166,9 @@ export function createEngineConnectionService({
   }
 
   async function push(input: ParsedInput<'engines.push'>, signal: AbortSignal, onProgress?: (progress: PushProgress) => void): Promise<Output<'engines.push'>> {
+    const attached = await findDatasetByName(await db.connection('catalog'), input.dataset);
+    // Its local table is an empty schema: nothing of the user's table is here to copy.
+    if (attached?.engine?.readOnly) throw new AppError('dataset_read_only', { name: attached.name });
     const engine = await open(input.name);
     try {
       const result = await pushDataset({ db, engine, dataset: input.dataset, ...(input.table ? { table: input.table } : {}), signal, ...(onProgress ? { onProgress } : {}) });

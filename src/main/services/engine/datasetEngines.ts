@@ -2,7 +2,7 @@ import type { Db } from '../db/database';
 import type { Clock } from '../clock';
 import type { EventBus } from '../events';
 import type { Logger } from '../logger';
-import type { DatasetRecord } from '../catalog/datasets';
+import type { DatasetEngineLink, DatasetRecord } from '../catalog/datasets';
 import { AppError } from '../../../shared/api/errors';
 import type { Cell, ColumnInfo } from '../../../shared/api/contract';
 import type { ChartPlan, FilterPlan } from '../../../shared/charts/sql';
@@ -50,16 +50,21 @@ export function createDatasetEngineService({
   events: EventBus;
   clock: Clock;
   log: Logger;
-  /** Opens the named connection (the connection service's `open`). */
-  open: (connection: string) => Promise<ClickHouseEngine>;
+  /** Opens the named connection (the connection service's `open`), in another of its server's databases when named. */
+  open: (connection: string, database?: string) => Promise<ClickHouseEngine>;
 }) {
   const sides = new Map<string, Promise<EngineSide>>();
 
-  function side(connection: string): Promise<EngineSide> {
-    let cached = sides.get(connection);
+  /**
+   * The engine of a connection, in the database of an attached table when it is not the
+   * connection's own: the table's name then stays unqualified in every chart's SQL.
+   */
+  function side(connection: string, database: string | null = null): Promise<EngineSide> {
+    const key = database === null ? connection : `${connection}\u0000${database}`;
+    let cached = sides.get(key);
     if (!cached) {
       cached = (async () => {
-        const engine = await open(connection);
+        const engine = await open(connection, ...(database === null ? [] : [database]));
         try {
           return { engine, capabilities: clickhouseCapabilities((await engine.info()).version) };
         } catch (error) {
@@ -67,33 +72,39 @@ export function createDatasetEngineService({
           throw error;
         }
       })();
-      sides.set(connection, cached);
+      sides.set(key, cached);
       // A failed connection is tried again next time (the server may be back).
-      cached.catch(() => sides.delete(connection));
+      cached.catch(() => sides.delete(key));
     }
     return cached;
   }
 
-  function where(record: DatasetRecord): { connection: string; table: string } {
+  function where(record: DatasetRecord): DatasetEngineLink {
     if (!record.engine) throw new AppError('internal', { message: `dataset ${record.name} is not on an engine` });
     return record.engine;
   }
 
-  /** Records that the dataset's rows live in `table` of the connection; its charts run there from now on. */
-  async function link(datasetId: number, connection: string, table: string): Promise<void> {
+  /** The engine side a dataset's statements run on. */
+  const sideOf = (record: DatasetRecord) => side(where(record).connection, where(record).database);
+
+  /**
+   * Records that the dataset's rows live in `table` of the connection; its charts run there
+   * from now on. An attached table names its database and is read-only.
+   */
+  async function link(datasetId: number, connection: string, table: string, attached?: { database: string }): Promise<void> {
     const catalog = await db.connection('catalog');
     await catalog.run(
-      `INSERT INTO logscope.engine_datasets VALUES ($id, $connection, $table, $now::TIMESTAMP)
-       ON CONFLICT (dataset_id) DO UPDATE SET connection = excluded.connection, table_name = excluded.table_name, linked_at = excluded.linked_at`,
-      { id: datasetId, connection, table, now: clock.now().toISOString() },
+      `INSERT INTO logscope.engine_datasets VALUES ($id, $connection, $table, $now::TIMESTAMP, $database, $readOnly)
+       ON CONFLICT (dataset_id) DO UPDATE SET connection = excluded.connection, table_name = excluded.table_name, linked_at = excluded.linked_at,
+         database_name = excluded.database_name, read_only = excluded.read_only`,
+      { id: datasetId, connection, table, now: clock.now().toISOString(), database: attached?.database ?? null, readOnly: attached !== undefined },
     );
-    log.info('dataset linked to engine', { datasetId, connection, table });
+    log.info('dataset linked to engine', { datasetId, connection, table, ...(attached ? { database: attached.database, readOnly: true } : {}) });
     events.emit('datasets.changed', { reason: 'imported', datasetId });
   }
 
   async function run(record: DatasetRecord, sql: string, signal: AbortSignal, maxRows = chartMaxRows) {
-    const { connection } = where(record);
-    const { engine } = await side(connection);
+    const { engine } = await sideOf(record);
     const result = await engine.query(sql, { signal, maxRows });
     if (result.truncated) throw new AppError('engine_query_failed', { serverCode: 0, message: `more than ${maxRows} rows` });
     return result;
@@ -101,8 +112,8 @@ export function createDatasetEngineService({
 
   /** A chart's rows as DuckDB's statement returns them: the chart's columns, then `covered`. */
   async function chart(record: DatasetRecord, plan: ChartPlan, signal: AbortSignal): Promise<Cell[][]> {
-    const { table, connection } = where(record);
-    const { capabilities } = await side(connection);
+    const { table } = where(record);
+    const { capabilities } = await sideOf(record);
     const options = { table, capabilities };
     try {
       if (plan.chart === 'patterns') return await patternsChart(record, plan, signal);
@@ -127,8 +138,8 @@ export function createDatasetEngineService({
 
   /** The report's key figures (one row, DuckDB's order) from the server's rows. */
   async function keyFigures(record: DatasetRecord, plan: ChartPlan, signal: AbortSignal): Promise<Cell[]> {
-    const { table, connection } = where(record);
-    const { capabilities } = await side(connection);
+    const { table } = where(record);
+    const { capabilities } = await sideOf(record);
     try {
       const { rows } = await run(record, buildClickHouseKeyFiguresQuery(plan, { table, capabilities }), signal);
       return rows[0] ?? [];
@@ -142,7 +153,9 @@ export function createDatasetEngineService({
    * is_new, covered): counted on the server, named from the local template table.
    */
   async function patternsChart(record: DatasetRecord, plan: ChartPlan, signal: AbortSignal): Promise<Cell[][]> {
-    const { table } = where(record);
+    const { table, readOnly } = where(record);
+    // Pattern ids are a column Logscope writes; an attached table has none.
+    if (readOnly) throw new AppError('patterns_unavailable_attached', { name: record.name });
     const { rows } = await run(record, buildClickHousePatternCountsQuery(plan, { table }), signal);
     const covered = rows.reduce((sum, row) => sum + Number(row[1]), 0);
     const top = rows.slice(0, TOP_PATTERNS);
@@ -196,8 +209,8 @@ export function createDatasetEngineService({
 
   /** Values of each column for role detection, from the rows where they are. */
   async function samples(record: DatasetRecord, columns: readonly RoleColumn[], limit: number): Promise<Cell[][]> {
-    const { connection, table } = where(record);
-    const { engine } = await side(connection);
+    const { table } = where(record);
+    const { engine } = await sideOf(record);
     const q = engine.dialect.quoteIdent;
     // STRUCT fields are JSON text there: sampled as NULL, so no role is guessed from them.
     const select = columns.map((c) => (c.path.length === 1 ? q(c.path[0]!) : 'NULL'));

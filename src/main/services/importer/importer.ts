@@ -202,11 +202,13 @@ export function createImportService(deps: ImportDeps) {
     const target: DatasetTarget = options.dataset ?? { kind: 'new', name: datasetNameFromFileName(name) ?? (await nextDatasetName(catalog)) };
     if (target.kind === 'existing') {
       const record = await getDatasetRecord(catalog, target.datasetId);
+      if (record.engine?.readOnly) throw new AppError('dataset_read_only', { name: record.name });
       return { name: record.name, datasetId: record.id as number | null, exists: true };
     }
     const problem = datasetNameProblem(target.name);
     if (problem) throw new AppError(problem, { name: target.name });
     const existing = await findDatasetByName(catalog, target.name);
+    if (existing?.engine?.readOnly) throw new AppError('dataset_read_only', { name: existing.name });
     return { name: existing?.name ?? target.name, datasetId: existing?.id ?? null, exists: Boolean(existing) };
   }
 

@@ -278,6 +278,8 @@ export function createPatternService(deps: PatternServiceDeps) {
     const connection = await mining();
     let record = await findDatasetRecord(connection, datasetId);
     if (!record) return 'gone';
+    // Pattern ids are a column of the rows: an attached table is the user's, not ours to change.
+    if (record.engine?.readOnly) throw new AppError('patterns_unavailable_attached', { name: record.name });
     await requirePatternColumn(record.name);
 
     let stored = await readState(connection, datasetId);
@@ -514,6 +516,7 @@ export function createPatternService(deps: PatternServiceDeps) {
   async function list(input: ParsedInput<'patterns.list'>, signal: AbortSignal): Promise<Output<'patterns.list'>> {
     const connection = await db.connection('rows');
     const record = await getDatasetRecord(connection, input.datasetId);
+    if (record.engine?.readOnly) throw new AppError('patterns_unavailable_attached', { name: record.name });
     const currentStatus = await status(input.datasetId);
     const hasColumn = await hasPatternColumn(connection, record.name);
     const timeColumn = record.timeColumn;

@@ -282,7 +282,9 @@ export function createRetention({ db, clock, events, log }: { db: Db; clock: Clo
 
   async function set(policy: RetentionPolicy): Promise<RetentionPolicy> {
     const catalog = await db.connection('catalog');
-    await getDatasetRecord(catalog, policy.datasetId);
+    const record = await getDatasetRecord(catalog, policy.datasetId);
+    // Retention deletes rows: an attached table's rows are the user's, kept by their server.
+    if (record.engine?.readOnly && (policy.keepDays !== null || policy.keepRows !== null)) throw new AppError('dataset_read_only', { name: record.name });
     await catalog.run(
       `INSERT INTO logscope.retention VALUES ($datasetId, $keepDays, $keepRows)
        ON CONFLICT (dataset_id) DO UPDATE SET keep_days = excluded.keep_days, keep_rows = excluded.keep_rows`,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { Cell, ColumnInfo, IsoInstant, empty, method } from '../schemas';
+import { Cell, ColumnInfo, DatasetId, IsoInstant, empty, method } from '../schemas';
 import { PasswordSecretInput, PasswordSecretLocation } from './mail';
+import { Roles } from '../../charts/spec';
 
 /**
  * Query engines beyond the embedded DuckDB: connections to ClickHouse servers. A
@@ -43,6 +44,16 @@ export const EngineTestResult = z.object({
   dialect: z.string(),
 });
 export type EngineTestResult = z.infer<typeof EngineTestResult>;
+
+/** A table on the server that could be attached: where it is, its table engine and its columns. */
+export const EngineTableListing = z.object({
+  database: z.string(),
+  table: z.string(),
+  /** ClickHouse's table engine (`MergeTree`, `View`, …). */
+  engine: z.string(),
+  columns: z.array(ColumnInfo),
+});
+export type EngineTableListing = z.infer<typeof EngineTableListing>;
 
 export const engineMethods = {
   'engines.list': method(empty, z.array(EngineConnection)),
@@ -87,5 +98,31 @@ export const engineMethods = {
   'engines.push': method(
     z.object({ name: z.string(), dataset: z.string().min(1), table: EngineName.optional() }).strict(),
     z.object({ table: z.string(), rows: z.number().int(), duplicates: z.number().int(), withoutTime: z.number().int() }),
+  ),
+  /** The server's tables outside its system databases, each with its columns. */
+  'engines.tables': method(z.object({ name: z.string() }).strict(), z.array(EngineTableListing)),
+  /**
+   * A dataset over an existing table, read-only: Logscope never imports into it, deletes
+   * from it or writes pattern ids to it. Roles not given are detected from its columns and
+   * a sample of its rows.
+   */
+  'engines.attach': method(
+    z
+      .object({
+        name: z.string(),
+        database: z.string().min(1).max(256),
+        table: z.string().min(1).max(256),
+        dataset: z.string().min(1).max(128),
+        roles: Roles.partial().optional(),
+      })
+      .strict(),
+    z.object({
+      datasetId: DatasetId,
+      dataset: z.string(),
+      rows: z.number().int(),
+      timeMin: IsoInstant.nullable(),
+      timeMax: IsoInstant.nullable(),
+      roles: Roles,
+    }),
   ),
 } as const;

@@ -54,6 +54,11 @@ export function DatasetList({
                       {t('datasets.engineBadge')}
                     </Badge>
                   )}
+                  {dataset.readOnly && (
+                    <Badge ml={4} size="xs" variant="outline" color="gray" title={t('engines.attach.readOnlyTitle')} data-testid={`dataset-readonly-${dataset.name}`}>
+                      {t('engines.attach.readOnly')}
+                    </Badge>
+                  )}
                   {dataset.timeMin && dataset.timeMax && (
                     <>
                       <br />

@@ -8,6 +8,7 @@ import type { EngineConnection, EngineTestResult } from '@shared/api/contract/en
 import { useApi } from '../../app/api';
 import { ConfirmDelete } from '../../ui/ConfirmDelete';
 import { useErrorText } from '../../ui/useErrorText';
+import { AttachTableDialog } from './AttachTableDialog';
 
 const enginesKey = ['engines'] as const;
 
@@ -88,6 +89,7 @@ function ConnectionRow({
   const api = useApi();
   const client = useQueryClient();
   const [confirming, setConfirming] = useState(false);
+  const [attaching, setAttaching] = useState(false);
   const remove = useMutation({
     mutationFn: () => api.call('engines.remove', { name: c.name }),
     onSuccess: async () => {
@@ -112,6 +114,9 @@ function ConnectionRow({
           <Group gap="xs" justify="flex-end" wrap="nowrap">
             <Button size="xs" variant="light" loading={testing} onClick={onTest} data-testid={`engine-test-${c.name}`}>
               {t('engines.test')}
+            </Button>
+            <Button size="xs" variant="light" onClick={() => setAttaching(true)} data-testid={`engine-attach-${c.name}`}>
+              {t('engines.attach.open')}
             </Button>
             <Button size="xs" variant="subtle" color="red" onClick={() => setConfirming(true)}>
               {t('engines.remove')}
@@ -143,6 +148,7 @@ function ConnectionRow({
           </Table.Td>
         </Table.Tr>
       )}
+      {attaching && <AttachTableDialog connection={c.name} onClose={() => setAttaching(false)} />}
       <ConfirmDelete
         opened={confirming}
         title={t('engines.removeTitle', { name: c.name })}
