@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppCore } from '../../src/main/app';
 import { demoDatasetName } from '../../src/main/services/demo/demo';
-import { serverResultRows } from '../../src/main/services/query/query';
+import { CONSOLE_SERVER_ROWS } from '../../src/shared/api/contract/console';
 import { createLocalApi } from '../../src/main/transport/local';
 import type { Api } from '../../src/shared/api/client';
 import { AppError } from '../../src/shared/api/errors';
@@ -87,11 +87,11 @@ describe('the SQL console on a ClickHouse connection', () => {
   });
 
   it('When a result has more rows than the console keeps, Then it is cut there and says so', async () => {
-    const result = await api.call('query.run', { sql: `SELECT number FROM system.numbers LIMIT ${serverResultRows + 5}`, engine: 'team', limit: 10 });
+    const result = await api.call('query.run', { sql: `SELECT number FROM system.numbers LIMIT ${CONSOLE_SERVER_ROWS + 5}`, engine: 'team', limit: 10 });
     expect(result.truncated).toBe(true);
-    expect(result.total).toBe(serverResultRows);
-    const last = await api.call('query.page', { resultId: result.resultId, offset: serverResultRows - 1, limit: 10 });
-    expect(last.rows).toEqual([[serverResultRows - 1]]);
+    expect(result.total).toBe(CONSOLE_SERVER_ROWS);
+    const last = await api.call('query.page', { resultId: result.resultId, offset: CONSOLE_SERVER_ROWS - 1, limit: 10 });
+    expect(last.rows).toEqual([[CONSOLE_SERVER_ROWS - 1]]);
   });
 
   it.each(['team', 'reader'])('When a %s query writes (INSERT, DROP), Then the server refuses it and the table keeps its rows', async (engine) => {

@@ -4,7 +4,7 @@ import { AppError } from '../../../shared/api/errors';
 import type { Output, ParsedInput } from '../../../shared/api/contract';
 import { checkSerializedQuery, unreadableTree, type ConfinementPolicy } from '../../../shared/sql/confine';
 import { errorPosition, soleStatement } from '../../../shared/sql/statements';
-import type { HistoryEntry } from '../../../shared/api/contract/console';
+import { CONSOLE_SERVER_ROWS, type HistoryEntry } from '../../../shared/api/contract/console';
 import type { Clock } from '../clock';
 import { quoteIdent } from '../../../shared/sql/quote';
 import { toCsv, toJsonLines } from '../../../shared/charts/csv';
@@ -19,11 +19,6 @@ export const queryableViews = new Set<string>(['sources', 'rejects', 'patterns']
 
 /** Results kept for paging; older ones are dropped. */
 const keptResults = 8;
-/**
- * Rows of a ClickHouse result the console keeps (in memory, for paging and export): the
- * server stops there (`max_result_rows`), and the result says it was cut.
- */
-export const serverResultRows = 100_000;
 
 /** A result to page through: a temporary table on the query connection, or a server's rows held here. */
 type KeptResult =
@@ -133,7 +128,7 @@ export function createQueryService({
    */
   async function runOnServer(connection: string, sql: string, limit: number, started: number, signal: AbortSignal): Promise<Output<'query.run'>> {
     const engine = await openEngine(connection);
-    const result = await engine.query(sql, { signal, maxRows: serverResultRows });
+    const result = await engine.query(sql, { signal, maxRows: CONSOLE_SERVER_ROWS });
     const resultId = String(nextResult++);
     results.set(resultId, { where: 'server', columns: result.columns, rows: result.rows, total: result.rows.length });
     await forgetOldResults();

@@ -13,6 +13,12 @@ export const SchemaTable = z.object({
   columns: z.array(ColumnInfo),
 });
 
+/**
+ * Rows of a ClickHouse result the console keeps (in memory, for paging and export): the
+ * server stops there (`max_result_rows`), and the result says it was cut.
+ */
+export const CONSOLE_SERVER_ROWS = 100_000;
+
 /** Where the console's queries run, as its header says it. */
 export const ConsoleEngine = z.object({
   /** The connection's name; null for the local DuckDB. */
