@@ -100,6 +100,11 @@ export function SqlConsole({
   const [engine, setEngine] = useState<string | null>(defaultEngine);
   /** Until the user types, the starting statement follows the engine: the dataset's table there. */
   const [edited, setEdited] = useState(false);
+  // One identity for the editor's life: the CodeMirror wrapper reconfigures on a new one (see `editorSetup`).
+  const onEdit = useCallback((value: string) => {
+    setText(value);
+    setEdited(true);
+  }, []);
   const connections = useQuery({ queryKey: ['engines'], queryFn: ({ signal }) => api.call('engines.list', {}, { signal }) });
 
   const schema = useQuery({
@@ -279,10 +284,7 @@ export function SqlConsole({
           <CodeMirror
             ref={editor}
             value={text}
-            onChange={(value) => {
-              setText(value);
-              setEdited(true);
-            }}
+            onChange={onEdit}
             height="220px"
             theme={dark ? consoleDarkTheme : 'light'}
             extensions={extensions}
