@@ -160,7 +160,8 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
   const events = createEventBus();
   const settings = createSettingsService({ db });
   const datasets = createDatasetService({ db, events, clock });
-  const query = createQueryService({ db, clock });
+  // The console opens ClickHouse connections through the dataset engines, which keep one client per connection.
+  const query = createQueryService({ db, clock, engines: { open: async (connection) => (await datasetEngines.side(connection)).engine } });
   await fs.mkdir(layout.uploadsDir, { recursive: true, mode: 0o700 });
   await removeStaleUploads(layout.uploadsDir, clock.now());
   // Message patterns are mined after imports, in the background where the owner stays up.
@@ -275,7 +276,7 @@ export async function openAppCore(options: AppCoreOptions): Promise<AppCore | { 
     'datasets.delete': (input) => datasets.remove(input),
     'query.run': (input, { signal }) => query.run(input, signal),
     'query.page': (input, { signal }) => query.page(input, signal),
-    'query.schema': () => query.schema(),
+    'query.schema': (input) => query.schema(input.engine),
     'query.history': (input) => query.history(input.limit),
     'query.export': (input, { signal }) => query.exportResult(input, signal),
     ...createImportHandlers(imports),

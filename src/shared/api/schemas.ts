@@ -70,6 +70,8 @@ export const QueryResult = z.object({
   total: z.number().int().min(0),
   rows: z.array(z.array(Cell)),
   elapsedMs: z.number(),
+  /** A server result was cut at the console's row cap: `total` counts the rows kept. */
+  truncated: z.boolean(),
 });
 export type QueryResult = z.infer<typeof QueryResult>;
 

@@ -91,7 +91,7 @@ export function createDuckDbEngine({ db, queries, name = 'local' }: { db: Db; qu
     version: async () => db.duckdbVersion,
     query,
     async schema() {
-      const { tables } = await queries.schema();
+      const { tables } = await queries.schema(null);
       return tables.map((t) => ({ schema: t.schema, name: t.name, columns: t.columns }));
     },
     insertRows,

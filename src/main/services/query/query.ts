@@ -4,13 +4,15 @@ import { AppError } from '../../../shared/api/errors';
 import type { Output, ParsedInput } from '../../../shared/api/contract';
 import { checkSerializedQuery, unreadableTree, type ConfinementPolicy } from '../../../shared/sql/confine';
 import { errorPosition, soleStatement } from '../../../shared/sql/statements';
-import type { HistoryEntry } from '../../../shared/api/contract/console';
+import { CONSOLE_SERVER_ROWS, type HistoryEntry } from '../../../shared/api/contract/console';
 import type { Clock } from '../clock';
 import { quoteIdent } from '../../../shared/sql/quote';
 import { toCsv, toJsonLines } from '../../../shared/charts/csv';
 import { ROWS_EXPORT_LIMIT } from '../../../shared/charts/spec';
 import { listDatasetRecords } from '../catalog/datasets';
 import { catalogSchema } from '../catalog/migrations';
+import type { ClickHouseEngine } from '../engine/clickhouse';
+import type { Cell, ColumnInfo } from '../../../shared/api/contract';
 
 /** Views in Logscope's schema that queries may read (each issue that adds one lists it here). */
 export const queryableViews = new Set<string>(['sources', 'rejects', 'patterns']);
@@ -18,13 +20,30 @@ export const queryableViews = new Set<string>(['sources', 'rejects', 'patterns']
 /** Results kept for paging; older ones are dropped. */
 const keptResults = 8;
 
+/** A result to page through: a temporary table on the query connection, or a server's rows held here. */
+type KeptResult =
+  | { where: 'duckdb'; table: string; columns: ColumnInfo[]; total: number }
+  | { where: 'server'; columns: ColumnInfo[]; rows: Cell[][]; total: number };
+
 /**
  * Read-only queries for the SQL console and `logscope query`. A query is checked on its
  * parse tree, then materialised once into a temporary table on the query connection,
  * so the grid can page through a stable result without running the query again.
  */
-export function createQueryService({ db, clock }: { db: Db; clock: Clock }) {
-  const results = new Map<string, { table: string; columns: Output<'query.run'>['columns']; total: number }>();
+export function createQueryService({
+  db,
+  clock,
+  engines,
+}: {
+  db: Db;
+  clock: Clock;
+  /**
+   * Opens a named ClickHouse connection (kept open by its owner); its server confines the
+   * console there. Absent where only the local database is queried (an engine's own tests).
+   */
+  engines?: { open: (connection: string) => Promise<ClickHouseEngine> };
+}) {
+  const results = new Map<string, KeptResult>();
   let nextResult = 1;
 
   async function policy(): Promise<ConfinementPolicy> {
@@ -59,9 +78,10 @@ export function createQueryService({ db, clock }: { db: Db; clock: Clock }) {
   async function run(input: ParsedInput<'query.run'>, signal: AbortSignal): Promise<Output<'query.run'>> {
     const started = performance.now();
     const sql = soleStatement(input.sql);
-    if (!input.history) return runChecked(sql, input.limit, started, signal);
+    const execute = () => (input.engine === null ? runChecked(sql, input.limit, started, signal) : runOnServer(input.engine, sql, input.limit, started, signal));
+    if (!input.history) return execute();
     try {
-      const result = await runChecked(sql, input.limit, started, signal);
+      const result = await execute();
       await remember(sql, result.elapsedMs, result.total, null);
       return result;
     } catch (error) {
@@ -89,7 +109,7 @@ export function createQueryService({ db, clock }: { db: Db; clock: Clock }) {
     const counted = await connection.all(`SELECT count(*) FROM temp.${quoteIdent(table)}`, {}, signal);
     const total = Number(counted.rows[0]?.[0] ?? 0);
     const first = await connection.all(`SELECT * FROM temp.${quoteIdent(table)} LIMIT $limit`, { limit }, signal);
-    results.set(resultId, { table, columns: first.columns, total });
+    results.set(resultId, { where: 'duckdb', table, columns: first.columns, total });
     await forgetOldResults();
     return {
       resultId,
@@ -97,27 +117,55 @@ export function createQueryService({ db, clock }: { db: Db; clock: Clock }) {
       total,
       rows: first.rows.map((row) => row.map(toCell)),
       elapsedMs: Math.round(performance.now() - started),
+      truncated: false,
     };
+  }
+
+  /**
+   * A statement in ClickHouse's own SQL, confined by the server itself: `readonly=1`, a time
+   * limit and a row cap on the query (or the user's read-only profile), and `KILL QUERY`
+   * when the signal aborts. Nothing is parsed here, since DuckDB's parser does not know that SQL.
+   */
+  async function runOnServer(connection: string, sql: string, limit: number, started: number, signal: AbortSignal): Promise<Output<'query.run'>> {
+    const engine = await openEngine(connection);
+    const result = await engine.query(sql, { signal, maxRows: CONSOLE_SERVER_ROWS });
+    const resultId = String(nextResult++);
+    results.set(resultId, { where: 'server', columns: result.columns, rows: result.rows, total: result.rows.length });
+    await forgetOldResults();
+    return {
+      resultId,
+      columns: result.columns,
+      total: result.rows.length,
+      rows: result.rows.slice(0, limit),
+      elapsedMs: Math.round(performance.now() - started),
+      truncated: result.truncated,
+    };
+  }
+
+  function openEngine(connection: string): Promise<ClickHouseEngine> {
+    if (!engines) throw new AppError('engine_not_found', { name: connection });
+    return engines.open(connection);
+  }
+
+  /** Rows `offset` to `offset + limit` of a kept result. */
+  async function keptRows(result: KeptResult, offset: number, limit: number, signal: AbortSignal): Promise<Cell[][]> {
+    if (result.where === 'server') return result.rows.slice(offset, offset + limit);
+    const connection = await db.connection('query');
+    const { rows } = await connection.all(`SELECT * FROM temp.${quoteIdent(result.table)} LIMIT $limit OFFSET $offset`, { limit, offset }, signal);
+    return rows.map((row) => row.map(toCell));
   }
 
   async function page(input: ParsedInput<'query.page'>, signal: AbortSignal): Promise<Output<'query.page'>> {
     const result = results.get(input.resultId);
     if (!result) throw new AppError('not_found', { what: 'query result', id: input.resultId });
-    const connection = await db.connection('query');
-    const { rows } = await connection.all(
-      `SELECT * FROM temp.${quoteIdent(result.table)} LIMIT $limit OFFSET $offset`,
-      { limit: input.limit, offset: input.offset },
-      signal,
-    );
-    return { rows: rows.map((row) => row.map(toCell)), offset: input.offset, total: result.total };
+    return { rows: await keptRows(result, input.offset, input.limit, signal), offset: input.offset, total: result.total };
   }
 
   async function exportResult(input: ParsedInput<'query.export'>, signal: AbortSignal): Promise<Output<'query.export'>> {
     const result = results.get(input.resultId);
     if (!result) throw new AppError('not_found', { what: 'query result', id: input.resultId });
-    const connection = await db.connection('query');
-    const { rows } = await connection.all(`SELECT * FROM temp.${quoteIdent(result.table)} LIMIT $limit`, { limit: ROWS_EXPORT_LIMIT + 1 }, signal);
-    const cells = rows.slice(0, ROWS_EXPORT_LIMIT).map((row) => row.map(toCell));
+    const rows = await keptRows(result, 0, ROWS_EXPORT_LIMIT + 1, signal);
+    const cells = rows.slice(0, ROWS_EXPORT_LIMIT);
     const names = result.columns.map((c) => c.name);
     const bytes = Buffer.from(input.format === 'csv' ? toCsv(names, cells) : toJsonLines(names, cells), 'utf8');
     return {
@@ -133,9 +181,9 @@ export function createQueryService({ db, clock }: { db: Db; clock: Clock }) {
   async function forgetOldResults() {
     const connection = await db.connection('query');
     while (results.size > keptResults) {
-      const [oldest, result] = results.entries().next().value as [string, { table: string }];
+      const [oldest, result] = results.entries().next().value as [string, KeptResult];
       results.delete(oldest);
-      await connection.run(`DROP TABLE IF EXISTS temp.${quoteIdent(result.table)}`);
+      if (result.where === 'duckdb') await connection.run(`DROP TABLE IF EXISTS temp.${quoteIdent(result.table)}`);
     }
   }
 
@@ -165,8 +213,13 @@ export function createQueryService({ db, clock }: { db: Db; clock: Clock }) {
     }));
   }
 
-  /** What completion offers: dataset tables and Logscope's views with their columns, and DuckDB's functions. */
-  async function schema(): Promise<Output<'query.schema'>> {
+  /**
+   * What completion offers and where queries run: on DuckDB, dataset tables and Logscope's
+   * views with their columns and DuckDB's functions; on a ClickHouse connection, the tables
+   * of its database (naming the dataset each linked one holds) and the server's functions.
+   */
+  async function schema(engine: string | null): Promise<Output<'query.schema'>> {
+    if (engine !== null) return serverSchema(engine);
     const catalog = await db.connection('catalog');
     const datasets = new Set((await listDatasetRecords(catalog)).map((r) => r.name));
     const { rows } = await catalog.all(
@@ -183,13 +236,37 @@ export function createQueryService({ db, clock }: { db: Db; clock: Clock }) {
       if (!isDataset && !isView) continue;
       const key = `${String(schemaName)}.${name}`;
       let table = tables.get(key);
-      if (!table) tables.set(key, (table = { name, schema: String(schemaName), kind: isDataset ? 'dataset' : 'view', columns: [] }));
+      if (!table) tables.set(key, (table = { name, schema: String(schemaName), kind: isDataset ? 'dataset' : 'view', dataset: null, columns: [] }));
       table.columns.push({ name: String(column), type: String(type) });
     }
     const functions = await catalog.all(
       `SELECT DISTINCT function_name FROM duckdb_functions() WHERE function_type IN ('scalar', 'aggregate', 'macro') AND NOT starts_with(function_name, '__') ORDER BY 1`,
     );
-    return { tables: [...tables.values()], functions: functions.rows.map((r) => String(r[0])) };
+    const { rows: version } = await catalog.all(`SELECT version()`);
+    return {
+      engine: { connection: null, kind: 'duckdb', version: String(version[0]?.[0] ?? '').replace(/^v/, ''), database: null, dialect: 'DuckDB SQL' },
+      tables: [...tables.values()],
+      functions: functions.rows.map((r) => String(r[0])),
+    };
+  }
+
+  async function serverSchema(connection: string): Promise<Output<'query.schema'>> {
+    const engine = await openEngine(connection);
+    const [info, tables, functions, database] = await Promise.all([
+      engine.info(),
+      engine.schema(),
+      engine.query(`SELECT name FROM system.functions WHERE NOT startsWith(name, '_') ORDER BY name`, { maxRows: 100_000 }),
+      engine.query(`SELECT currentDatabase()`),
+    ]);
+    const catalog = await db.connection('catalog');
+    const linked = new Map(
+      (await listDatasetRecords(catalog)).filter((r) => r.engine?.connection === connection).map((r) => [r.engine!.table, r.name] as const),
+    );
+    return {
+      engine: { connection, kind: 'clickhouse', version: info.version, database: String(database.rows[0]?.[0] ?? ''), dialect: engine.dialect.label },
+      tables: tables.map((t) => ({ name: t.name, schema: t.schema, kind: linked.has(t.name) ? 'dataset' : 'table', dataset: linked.get(t.name) ?? null, columns: t.columns })),
+      functions: functions.rows.map((r) => String(r[0])),
+    };
   }
 
   return { check, run, page, exportResult, history, schema };

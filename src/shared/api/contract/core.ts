@@ -47,6 +47,8 @@ export const coreMethods = {
         limit: z.number().int().min(0).max(10_000).default(200),
         /** Keep it in the console's history. */
         history: z.boolean().default(false),
+        /** The ClickHouse connection to run on, in its own SQL; null for the local DuckDB. */
+        engine: z.string().min(1).nullable().default(null),
       })
       .strict(),
     QueryResult,

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, Badge, Box, Button, Group, ScrollArea, Stack, Text, Title, Tooltip, UnstyledButton, useComputedColorScheme } from '@mantine/core';
+import { Alert, Badge, Box, Button, Group, ScrollArea, Select, Stack, Text, Title, Tooltip, UnstyledButton, useComputedColorScheme } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconChartBar, IconPlayerPlay, IconPlayerStop, IconHistory, IconTable } from '@tabler/icons-react';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -12,6 +12,7 @@ import { Prec } from '@codemirror/state';
 import { setDiagnostics } from '@codemirror/lint';
 import { oneDark } from '@codemirror/theme-one-dark';
 import type { QueryResult } from '@shared/api/contract';
+import { CONSOLE_SERVER_ROWS, type ConsoleEngine } from '@shared/api/contract/console';
 import { AppError } from '@shared/api/errors';
 import { statementAt } from '@shared/sql/statements';
 import { useApi } from '../../app/api';
@@ -50,13 +51,36 @@ const consoleDarkTheme = [
   ),
 ];
 
+/** The selector's value for the local DuckDB (connection names start with a letter or digit). */
+const localEngine = '_local';
+
+/** "DuckDB 1.5.0 · this computer", "ClickHouse 18.16.1 · database logs": what the header says queries run on. */
+function engineLabel(engine: ConsoleEngine, t: (key: string, options?: Record<string, unknown>) => string): string {
+  return engine.kind === 'clickhouse'
+    ? t('console.runsOnClickHouse', { version: engine.version, database: engine.database })
+    : t('console.runsOnDuckDb', { version: engine.version });
+}
+
 /**
- * The SQL console: a real editor with completion of datasets, columns and DuckDB's
+ * The SQL console: a real editor with completion of tables, columns and the engine's
  * functions; Ctrl/Cmd+Enter runs the statement under the cursor; a result that pages from
  * the main process; errors marked where DuckDB says they are; a history of what ran.
- * Queries are read-only and confined (checked in the main process).
+ * Queries run on the local DuckDB or, chosen in the header (or opened from a dataset that
+ * lives there), on a ClickHouse connection in its own SQL. They are read-only: checked in
+ * the main process for DuckDB, enforced by the server for ClickHouse.
  */
-export function SqlConsole({ zone, initialSql, defaultTable }: { zone: string; initialSql: string; defaultTable: string | null }) {
+export function SqlConsole({
+  zone,
+  initialSql,
+  defaultTable,
+  defaultEngine,
+}: {
+  zone: string;
+  initialSql: string;
+  defaultTable: string | null;
+  /** The ClickHouse connection of the dataset the console was opened from; null for the local database. */
+  defaultEngine: string | null;
+}) {
   const { t } = useTranslation();
   const api = useApi();
   const client = useQueryClient();
@@ -73,8 +97,27 @@ export function SqlConsole({ zone, initialSql, defaultTable }: { zone: string; i
   const [resultSql, setResultSql] = useState('');
   const [charting, setCharting] = useState(false);
   const datasets = useDatasets();
+  const [engine, setEngine] = useState<string | null>(defaultEngine);
+  /** Until the user types, the starting statement follows the engine: the dataset's table there. */
+  const [edited, setEdited] = useState(false);
+  // One identity for the editor's life: the CodeMirror wrapper reconfigures on a new one (see `editorSetup`).
+  const onEdit = useCallback((value: string) => {
+    setText(value);
+    setEdited(true);
+  }, []);
+  const connections = useQuery({ queryKey: ['engines'], queryFn: ({ signal }) => api.call('engines.list', {}, { signal }) });
 
-  const schema = useQuery({ queryKey: ['query-schema'], queryFn: ({ signal }) => api.call('query.schema', {}, { signal }), staleTime: 60_000 });
+  const schema = useQuery({
+    queryKey: ['query-schema', engine],
+    queryFn: ({ signal }) => api.call('query.schema', { engine }, { signal }),
+    staleTime: 60_000,
+  });
+  /** The table holding the dataset the console was opened from, in the chosen engine. */
+  const datasetTable = engine === null ? defaultTable : (schema.data?.tables.find((table) => table.dataset === defaultTable)?.name ?? null);
+  useEffect(() => {
+    if (edited || !schema.data) return;
+    setText(engine !== null && datasetTable ? `SELECT *\nFROM ${datasetTable}\nLIMIT 100` : initialSql);
+  }, [edited, schema.data, engine, datasetTable, initialSql]);
   const history = useQuery({ queryKey: ['query-history'], queryFn: ({ signal }) => api.call('query.history', { limit: 100 }, { signal }) });
 
   const rows = useQuery({
@@ -99,7 +142,7 @@ export function SqlConsole({ zone, initialSql, defaultTable }: { zone: string; i
     setRunning(controller);
     setError(null);
     try {
-      const next = await api.call('query.run', { sql: statement.text, limit: firstPageRows, history: true }, { signal: controller.signal });
+      const next = await api.call('query.run', { sql: statement.text, limit: firstPageRows, history: true, engine }, { signal: controller.signal });
       setResult(next);
       setResultSql(statement.text);
       setPage(0);
@@ -120,7 +163,7 @@ export function SqlConsole({ zone, initialSql, defaultTable }: { zone: string; i
       setRunning(null);
       void client.invalidateQueries({ queryKey: ['query-history'] });
     }
-  }, [api, client, errorText]);
+  }, [api, client, errorText, engine]);
   const [exporting, setExporting] = useState(false);
   /** The whole result, not the page: CSV neutralised for spreadsheets, JSON lines with every digit. */
   const exportAs = async (format: ExportFormat) => {
@@ -152,7 +195,7 @@ export function SqlConsole({ zone, initialSql, defaultTable }: { zone: string; i
     return [
       // The editable element itself carries the name: a label on the wrapper does not reach it.
       EditorView.contentAttributes.of({ 'aria-label': t('console.editor') }),
-      sql({ dialect: StandardSQL, schema: tables, upperCaseKeywords: true, ...(defaultTable ? { defaultTable } : {}) }),
+      sql({ dialect: StandardSQL, schema: tables, upperCaseKeywords: true, ...(datasetTable ? { defaultTable: datasetTable } : {}) }),
       autocompletion({ icons: false }),
       StandardSQL.language.data.of({ autocomplete: completeFromList(functions) }),
       Prec.highest(
@@ -167,14 +210,45 @@ export function SqlConsole({ zone, initialSql, defaultTable }: { zone: string; i
         ]),
       ),
     ];
-  }, [schema.data, defaultTable, t]);
+  }, [schema.data, datasetTable, t]);
 
   return (
     <Group align="stretch" gap="md" h="calc(100dvh - 52px - 2 * var(--mantine-spacing-md))" wrap="nowrap">
       <Stack gap="sm" style={{ flex: 1, minWidth: 0 }}>
         <Group justify="space-between">
-          <Title order={2}>{t('console.title')}</Title>
+          <Group gap="sm">
+            <Title order={2}>{t('console.title')}</Title>
+            {schema.data && (
+              <Badge variant="outline" color={schema.data.engine.kind === 'clickhouse' ? 'yellow' : 'blue'} tt="none" data-testid="console-engine">
+                {engineLabel(schema.data.engine, t)}
+              </Badge>
+            )}
+          </Group>
           <Group gap="xs">
+            <Select
+              aria-label={t('console.engine')}
+              w={220}
+              data={[
+                { value: localEngine, label: t('console.engineLocal') },
+                ...(connections.data ?? []).map((c) => ({ value: c.name, label: t('console.engineConnection', { name: c.name }) })),
+              ]}
+              value={engine ?? localEngine}
+              onChange={(value) => {
+                if (!value) return;
+                setEngine(value === localEngine ? null : value);
+                setResult(null);
+                setError(null);
+                setCharting(false);
+              }}
+              allowDeselect={false}
+              disabled={running !== null}
+              data-testid="console-engine-select"
+            />
+            {result?.truncated && !running && (
+              <Badge variant="light" color="yellow" data-testid="console-truncated">
+                {t('console.truncated', { count: result.total })}
+              </Badge>
+            )}
             {result && !running && (
               <Badge variant="light" data-testid="console-summary">
                 {t('console.summary', { count: result.total, ms: result.elapsedMs })}
@@ -183,7 +257,7 @@ export function SqlConsole({ zone, initialSql, defaultTable }: { zone: string; i
             {result && !running && (
               <ExportMenu label={t('console.export')} exporting={exporting} onExport={(format) => void exportAs(format)} testId="console-export" />
             )}
-            {result && (
+            {result && engine === null && (
               <Button
                 variant="default"
                 leftSection={charting ? <IconTable size={16} /> : <IconChartBar size={16} />}
@@ -210,7 +284,7 @@ export function SqlConsole({ zone, initialSql, defaultTable }: { zone: string; i
           <CodeMirror
             ref={editor}
             value={text}
-            onChange={setText}
+            onChange={onEdit}
             height="220px"
             theme={dark ? consoleDarkTheme : 'light'}
             extensions={extensions}
@@ -219,7 +293,7 @@ export function SqlConsole({ zone, initialSql, defaultTable }: { zone: string; i
           />
         </Box>
         <Text size="xs" c="dimmed">
-          {t('console.confined')}
+          {engine === null ? t('console.confined') : t('console.confinedServer', { rows: CONSOLE_SERVER_ROWS })}
         </Text>
         {error && (
           <Alert color="red" data-testid="console-error">
@@ -263,7 +337,10 @@ export function SqlConsole({ zone, initialSql, defaultTable }: { zone: string; i
             {(history.data ?? []).map((entry) => (
               <UnstyledButton
                 key={entry.id}
-                onClick={() => setText(entry.sql)}
+                onClick={() => {
+                  setText(entry.sql);
+                  setEdited(true);
+                }}
                 p={6}
                 style={{ borderRadius: 4, border: '1px solid var(--mantine-color-default-border)' }}
                 title={entry.sql}

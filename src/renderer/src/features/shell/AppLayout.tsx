@@ -89,6 +89,7 @@ export function AppLayout({ settings }: { settings: Settings }) {
           <SqlConsole
             zone={zone}
             defaultTable={current?.name ?? null}
+            defaultEngine={current?.engine ?? null}
             initialSql={current ? `SELECT *\nFROM ${current.name}\nLIMIT 100` : 'SELECT 42'}
           />
         ) : mailOpen ? (
