@@ -101,7 +101,7 @@ printTable(
   [...r.timeline.slice(0, 5), ...(r.timeline.length > 5 ? r.timeline.slice(-1) : [])].map((b, i, shown) => ({
     batch: i < 5 || shown.length <= 5 ? i + 1 : r.timeline.length,
     read: span(b.readAt, b.readEndAt),
-    'mine (asked–done)': span(b.mineAt, b.mineEndAt),
+    mine: span(b.mineAt, b.mineEndAt),
     write: span(b.writeAt, b.writeEndAt),
     'state saved': b.stateEndAt === undefined ? '—' : Math.round(b.stateEndAt),
   })),

@@ -65,8 +65,6 @@ export interface PatternServiceDeps {
 
 /** Longer examples are cut: the table shows one line, and a 1 MB line helps nobody. */
 const exampleMaxLength = 2000;
-/** Batches read and mined ahead of the one being written: two keep the miner busy while a slow write goes on. */
-const pipelineDepth = 2;
 /** A batch that meets a concurrent schema change or delete is tried again this often. */
 const conflictAttempts = 6;
 
@@ -309,9 +307,7 @@ export function createPatternService(deps: PatternServiceDeps) {
     let persisted = stored?.minerState ?? null;
     /** The merges already applied to the stored rows: those the stored state holds. */
     const restore = async (): Promise<Set<number>> => new Set((await minerHost.reset(deps.minerOptions ?? {}, persisted)).map((m) => m.from));
-    // The miner's thread starts while the windows are listed.
-    const restoring = restore();
-    restoring.catch(() => undefined);
+    let merged = await restore();
     let progress: Live = { state: 'mining', rowsDone: measured.rowsDone, rowsTotal: measured.rowsTotal, error: null };
     setLive(datasetId, progress);
 
@@ -325,55 +321,58 @@ export function createPatternService(deps: PatternServiceDeps) {
       }
       if (Number(nullLines) > 0) windows.push({ sourceId: Number(sourceId), from: null, to: null });
     }
-    let merged = await restoring;
 
     /*
-     * While one batch is written, the next batches are mined (in the miner's thread), each
-     * on top of the miner's state after the one before, and read (on a connection of their
-     * own): the miner waits neither for DuckDB's writes nor for the transactions. A batch
-     * read ahead is used only if its window still holds the same unmined rows when its
-     * transaction starts; otherwise, and after any failed batch, everything ahead is
-     * dropped, the miner is reset to the stored state and the batch is read again inside
-     * its transaction.
+     * While one batch is written, the next is mined (in the miner's thread) on top of the
+     * miner's state after this one, and while it is mined the one after it is read (on a
+     * connection of its own): the miner does not wait for DuckDB. The batch read ahead is
+     * used only if its window still holds the same unmined rows when its transaction
+     * starts; otherwise, and after any failed batch, the miner is reset to the stored
+     * state and the batch is read again inside its transaction.
      */
-    let dataset = record.name;
-    const ahead: { index: number; work: Promise<MinedRead> }[] = [];
-    /** The last batch queued ahead: its read, and the moment its mining was asked for. */
-    let lastRead: Promise<unknown> = Promise.resolve();
-    let lastPosted: Promise<unknown> = Promise.resolve();
-    /** Queues the line windows after `index`, up to `pipelineDepth` of them, stopping before rows without a line number. */
-    const fillAhead = (index: number) => {
-      for (let next = (ahead.at(-1)?.index ?? index) + 1; next <= index + pipelineDepth; next++) {
-        const window = windows[next];
-        if (!window || window.from === null) return;
-        // One read at a time, and each batch reaches the miner after the one before it.
-        const read = lastRead.catch(() => undefined).then(async () => readBatch(await db.connection('miningReadAhead'), dataset, messageColumn, window, true));
-        const ready = Promise.all([read, lastPosted]);
-        const work = ready.then(([batch]) => mineRead(batch));
-        work.catch(() => undefined);
-        lastRead = read;
-        lastPosted = ready;
-        ahead.push({ index: next, work });
+    let ahead: { window: BatchWindow; work: Promise<MinedRead> } | null = null;
+    /** Reads started ahead, by window: each starts once the one before it is read, so DuckDB reads while the miner mines. */
+    const reads = new Map<number, Promise<ReadBatch>>();
+    const readOf = (index: number): Promise<ReadBatch> | null => {
+      const window = windows[index];
+      if (!window || window.from === null) return null;
+      let read = reads.get(index);
+      if (!read) {
+        const dataset = record!.name;
+        read = (async () => readBatch(await db.connection('miningReadAhead'), dataset, messageColumn, window, true))();
+        read.catch(() => undefined);
+        reads.set(index, read);
       }
+      return read;
+    };
+    const readAhead = (index: number) => {
+      const read = readOf(index);
+      if (!read) return;
+      const work = read.then((batch) => {
+        reads.delete(index);
+        readOf(index + 1);
+        return mineRead(batch);
+      });
+      work.catch(() => undefined);
+      ahead = { window: windows[index]!, work };
     };
     const dropAhead = async () => {
-      const dropped = ahead.splice(0);
-      await Promise.all(dropped.map((entry) => entry.work.catch(() => undefined)));
-      await lastRead.catch(() => undefined);
-      lastRead = Promise.resolve();
-      lastPosted = Promise.resolve();
+      await ahead?.work.catch(() => undefined);
+      ahead = null;
+      await Promise.all([...reads.values()].map((read) => read.catch(() => undefined)));
+      reads.clear();
     };
-    /** The batch read ahead for window `index`, if it still holds; else the miner is reset to the stored state. */
-    const takeAhead = async (tx: DbStatements, index: number): Promise<MinedRead | null> => {
-      if (ahead.length === 0) return null;
-      const taken = ahead[0]!.index === index ? ahead.shift()! : null;
-      const read = taken ? await taken.work.catch(() => null) : null;
-      if (read) {
-        const check = buildUnminedCheckQuery(dataset, windows[index]!, batchRows);
+    /** The batch read ahead for `window`, if it still holds; else the miner is reset to the stored state. */
+    const takeAhead = async (tx: DbStatements, dataset: string, window: BatchWindow): Promise<MinedRead | null> => {
+      const taken = ahead;
+      ahead = null;
+      if (!taken) return null;
+      const read = await taken.work.catch(() => null);
+      if (read && taken.window === window) {
+        const check = buildUnminedCheckQuery(dataset, window, batchRows);
         const now = (await tx.all(check.sql, check.params)).rows[0];
         if (Number(now?.[0] ?? 0) === read.lines && Number(now?.[1] ?? 0) === read.rowIdSum) return read;
       }
-      await dropAhead();
       merged = await restore();
       return null;
     };
@@ -383,9 +382,10 @@ export function createPatternService(deps: PatternServiceDeps) {
         let mined = 0;
         for (let attempt = 1; ; attempt++) {
           try {
+            const dataset = record.name;
             mined = await connection.transaction(async (tx) => {
-              const batch = (await takeAhead(tx, windowIndex)) ?? (await mineRead(await readBatch(tx, dataset, messageColumn, window)));
-              if (window.from !== null) fillAhead(windowIndex);
+              const batch = (await takeAhead(tx, dataset, window)) ?? (await mineRead(await readBatch(tx, dataset, messageColumn, window)));
+              if (window.from !== null) readAhead(windowIndex + 1);
               await writeBatch(tx, { datasetId, dataset, window, merged }, batch);
               if (batch.mined) {
                 const started = performance.now();
@@ -410,7 +410,6 @@ export function createPatternService(deps: PatternServiceDeps) {
             await delay(100 * 2 ** attempt, signal);
             record = await findDatasetRecord(connection, datasetId);
             if (!record) return 'gone';
-            dataset = record.name;
           }
         }
         if (mined === 0) break;
