@@ -61,6 +61,7 @@ const r = service.result as {
   importMs: number;
   miningMs: number;
   assignMs: number;
+  timeline: Record<string, number>[];
   steps: { readMs: number; mineMs: number; assignMs: number; templatesMs: number; stateMs: number; batches: number; merges: number; stateBytes: number };
   responsiveness: { loopDelayP50Ms: number; loopDelayP99Ms: number; loopDelayMaxMs: number; apiCalls: number; apiP50Ms: number; apiP99Ms: number; apiMaxMs: number };
   templates: number;
@@ -93,6 +94,18 @@ printTable('Where the service spends a batch (ms per batch of 50,000 rows)', [
   },
 ]);
 const ms = (value: number) => Math.round(value * 10) / 10;
+// The first batches and the last: when each step started and ended, after mining started.
+const span = (at: number | undefined, end: number | undefined) => (at === undefined || end === undefined ? '—' : `${Math.round(at)}–${Math.round(end)}`);
+printTable(
+  'Timeline of the batches (ms after mining started; the first 5 and the last)',
+  [...r.timeline.slice(0, 5), ...(r.timeline.length > 5 ? r.timeline.slice(-1) : [])].map((b, i, shown) => ({
+    batch: i < 5 || shown.length <= 5 ? i + 1 : r.timeline.length,
+    read: span(b.readAt, b.readEndAt),
+    mine: span(b.mineAt, b.mineEndAt),
+    write: span(b.writeAt, b.writeEndAt),
+    'state saved': b.stateEndAt === undefined ? '—' : Math.round(b.stateEndAt),
+  })),
+);
 printTable('While mining: the main thread (event-loop delay) and a datasets.list call every 50 ms (ms)', [
   {
     'loop delay p50': ms(r.responsiveness.loopDelayP50Ms),

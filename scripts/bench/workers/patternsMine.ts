@@ -14,12 +14,19 @@ import { minerWorkerFromSource } from '../../../test/integration/support/minerWo
 const [file, dataDir, lineCount, memoryLimit = '4GB'] = process.argv.slice(2) as [string, string, string, string?];
 fs.rmSync(dataDir, { recursive: true, force: true });
 const steps = { readMs: 0, mineMs: 0, assignMs: 0, templatesMs: 0, stateMs: 0, batches: 0, merges: 0, stateBytes: 0 };
+/** Each batch's steps as start and end times (ms after mining started): where the stages overlap, and where they wait. */
+const timeline: Record<string, number>[] = [];
+const timelineKeys = ['readAt', 'readEndAt', 'mineAt', 'mineEndAt', 'writeAt', 'writeEndAt'] as const;
+let miningStartedAt = 0;
 const log: Logger = {
   debug(message, fields = {}) {
     if (message === 'patterns batch') {
       steps.batches++;
       for (const key of ['readMs', 'mineMs', 'assignMs', 'templatesMs', 'merges'] as const) steps[key] += Number(fields[key] ?? 0);
+      timeline.push(Object.fromEntries(timelineKeys.map((key) => [key, Number(fields[key] ?? 0) - miningStartedAt])));
     } else if (message === 'patterns state') {
+      const batch = timeline.at(-1);
+      if (batch) batch.stateEndAt = Number(fields.stateEndAt ?? 0) - miningStartedAt;
       steps.stateMs += Number(fields.stateMs ?? 0);
       steps.stateBytes = Number(fields.stateBytes ?? 0);
     }
@@ -50,6 +57,7 @@ const probe = (async () => {
 })();
 loopDelay.enable();
 started = performance.now();
+miningStartedAt = started;
 const status = await api.call('patterns.wait', { datasetId: imported.datasetId! });
 const miningMs = performance.now() - started;
 mining = false;
@@ -88,6 +96,7 @@ finishChild({
   miningMs,
   assignMs,
   steps,
+  timeline,
   responsiveness,
   templates: status.templates,
   countsSum: list.templates.reduce((sum, t) => sum + t.count, 0),

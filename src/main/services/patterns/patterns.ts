@@ -83,6 +83,9 @@ interface ReadBatch {
   rowIds: string;
   messages: string[];
   readMs: number;
+  /** When the read started and ended (`performance.now()`), for the benchmark's timeline. */
+  readAt: number;
+  readEndAt: number;
   /** Read while the batch before was written. */
   readAhead: boolean;
 }
@@ -90,6 +93,8 @@ interface ReadBatch {
 interface MinedRead extends ReadBatch {
   mined: MinedBatch | null;
   mineMs: number;
+  mineAt: number;
+  mineEndAt: number;
 }
 
 /** How a run over a dataset ended. */
@@ -393,7 +398,7 @@ export function createPatternService(deps: PatternServiceDeps) {
                 );
                 persisted = state;
                 for (const merge of batch.mined.merges) merged.add(merge.from);
-                log.debug('patterns state', { datasetId, stateBytes: state.length, stateMs: performance.now() - started });
+                log.debug('patterns state', { datasetId, stateBytes: state.length, stateMs: performance.now() - started, stateEndAt: performance.now() });
               }
               return batch.lines;
             }, signal);
@@ -427,10 +432,11 @@ export function createPatternService(deps: PatternServiceDeps) {
   }
 
   async function mineRead(read: ReadBatch): Promise<MinedRead> {
-    if (read.lines === 0) return { ...read, mined: null, mineMs: 0 };
     const started = performance.now();
+    if (read.lines === 0) return { ...read, mined: null, mineMs: 0, mineAt: started, mineEndAt: started };
     const mined = await minerHost.mine(read.messages);
-    return { ...read, mined, mineMs: performance.now() - started };
+    const ended = performance.now();
+    return { ...read, mined, mineMs: ended - started, mineAt: started, mineEndAt: ended };
   }
 
   /** One window's unmined rows, in line order. */
@@ -440,7 +446,8 @@ export function createPatternService(deps: PatternServiceDeps) {
     const { rows } = await statements.all(query.sql, query.params);
     const lines = Number(rows[0]?.[0] ?? 0);
     const { rowIds, messages } = lines === 0 ? { rowIds: '', messages: [] } : parseBatch(String(rows[0]![1]), lines);
-    return { lines, rowIdSum: Number(rows[0]?.[2] ?? 0), rowIds, messages, readMs: performance.now() - started, readAhead };
+    const ended = performance.now();
+    return { lines, rowIdSum: Number(rows[0]?.[2] ?? 0), rowIds, messages, readMs: ended - started, readAt: started, readEndAt: ended, readAhead };
   }
 
   /** Writes one mined window inside the caller's transaction. */
@@ -483,6 +490,12 @@ export function createPatternService(deps: PatternServiceDeps) {
       mineMs: read.mineMs,
       assignMs: written - started,
       templatesMs: performance.now() - written,
+      readAt: read.readAt,
+      readEndAt: read.readEndAt,
+      mineAt: read.mineAt,
+      mineEndAt: read.mineEndAt,
+      writeAt: started,
+      writeEndAt: performance.now(),
       readAhead: read.readAhead,
       merges: newMerges.length,
     });
