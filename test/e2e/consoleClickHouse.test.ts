@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, openApp, screenshot, startBrowserMode } from './support/browser';
+import { seriousViolations } from './support/axe';
 import { tempDataDir } from '../integration/support/dataDir';
 import { createLocalApi } from '../../src/main/transport/local';
 import { demoDatasetName } from '../../src/main/services/demo/demo';
@@ -52,6 +53,8 @@ describe('the SQL console on a ClickHouse dataset in browser mode', () => {
     await engine.getByText(`ClickHouse ${version} · ${database}`).waitFor();
     // The starting statement reads the dataset's table on the server.
     await expect(page.locator('.cm-content').innerText()).resolves.toBe(`SELECT *\nFROM ${demoDatasetName}\nLIMIT 100`);
+    // The engine's badge and note read in both schemes (before a long line makes the editor scroll sideways).
+    expect(await seriousViolations(page)).toEqual([]);
 
     await page.locator('.cm-content').click();
     await page.keyboard.press('Control+a');

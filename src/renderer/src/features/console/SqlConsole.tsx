@@ -219,7 +219,7 @@ export function SqlConsole({
           <Group gap="sm">
             <Title order={2}>{t('console.title')}</Title>
             {schema.data && (
-              <Badge variant="outline" color={schema.data.engine.kind === 'clickhouse' ? 'yellow' : 'blue'} tt="none" data-testid="console-engine">
+              <Badge variant="light" color={schema.data.engine.kind === 'clickhouse' ? 'grape' : 'blue'} tt="none" data-testid="console-engine">
                 {engineLabel(schema.data.engine, t)}
               </Badge>
             )}
@@ -345,7 +345,7 @@ export function SqlConsole({
                 style={{ borderRadius: 4, border: '1px solid var(--mantine-color-default-border)' }}
                 title={entry.sql}
               >
-                <Text size="xs" ff="monospace" lineClamp={3} c={entry.errorCode ? 'red' : undefined}>
+                <Text size="xs" ff="monospace" lineClamp={3} c={entry.errorCode ? (dark ? 'red.4' : 'red.8') : undefined}>
                   {entry.sql}
                 </Text>
                 <Text size="xs" c="dimmed">
