@@ -64,6 +64,8 @@ describe('the SQL console on a ClickHouse dataset in browser mode', () => {
     const grid = page.getByTestId('console-result');
     await expect(grid.getByRole('columnheader').allTextContents()).resolves.toEqual(['hour', 'n', 'errors']);
     await expect(grid.getByRole('row').count()).resolves.toBe(6);
+    // The server's UTC DateTime reads in the user's zone, as DuckDB's timestamps do.
+    await expect(grid.getByRole('row').nth(1).getByRole('gridcell').first().textContent()).resolves.toBe('2024-03-04 09:00:00.000');
     await screenshot(page, `console-clickhouse-${tag}-${scheme}`);
 
     // Back on the local database, the same statement is DuckDB's to refuse.

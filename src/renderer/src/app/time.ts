@@ -5,6 +5,14 @@ export function effectiveTimeZone(setting: string | null): string {
   return setting ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
+/**
+ * Whether a grid cell is an instant to show in the user's zone: a value of DuckDB's TIMESTAMP
+ * types, or a ClickHouse `DateTime` the engine sent as ISO UTC (one in another zone arrives as
+ * the server's wall-clock text, which only the server can place, so it is shown as written).
+ */
+export const isInstantCell = (cell: unknown, type: string): cell is string =>
+  typeof cell === 'string' && (type.startsWith('TIMESTAMP') || (/^(?:Nullable\()?DateTime\b/.test(type) && cell.endsWith('Z')));
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /** An instant (ISO with `Z`) as local date and time in `zone`, e.g. `2024-03-04 09:15:02.153`. */

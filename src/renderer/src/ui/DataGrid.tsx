@@ -4,7 +4,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { IconArrowDown, IconArrowUp } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { Cell, ColumnInfo, SortSpec } from '@shared/api/contract';
-import { formatInstant } from '../app/time';
+import { formatInstant, isInstantCell } from '../app/time';
 import { readableNumber, type ChartLanguage } from '@shared/charts/describe';
 
 const rowHeight = 28;
@@ -14,7 +14,7 @@ const characterWidth = 7.2;
 export function formatCell(cell: Cell, column: ColumnInfo, zone: string, nullText: string, numbers?: ChartLanguage): string {
   if (cell === null) return nullText;
   if (typeof cell === 'number' && numbers) return readableNumber(cell, numbers);
-  if (typeof cell === 'string' && column.type.startsWith('TIMESTAMP')) return formatInstant(cell, zone);
+  if (isInstantCell(cell, column.type)) return formatInstant(cell, zone);
   return String(cell);
 }
 
